@@ -1,0 +1,125 @@
+package io.readside.writeside;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.delete;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.put;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.readside.platform.Json;
+import io.readside.platform.JsonBodies;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The command HTTP interface: each request becomes one command to one sharded cart. */
+public final class CartRoutes {
+  record AddItemRequest(String itemId, int quantity, long unitPriceCents) {}
+
+  record AdjustQuantityRequest(int quantity) {}
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+
+  public CartRoutes(ClusterSharding sharding, Duration askTimeout) {
+    this.sharding = sharding;
+    this.askTimeout = askTimeout;
+  }
+
+  public Route route() {
+    return pathPrefix(
+        "carts",
+        () ->
+            pathPrefix(
+                segment(),
+                cartId ->
+                    CartRules.checkCartId(cartId)
+                        .map(rejection -> complete(rejected(rejection)))
+                        .orElseGet(() -> cartRoutes(cartId))));
+  }
+
+  private Route cartRoutes(String cartId) {
+    return concat(
+        pathEnd(() -> get(() -> ask(cartId, CartCommand.Get::new, true))),
+        path(
+            "items",
+            () ->
+                post(
+                    () ->
+                        JsonBodies.jsonBody(
+                            AddItemRequest.class,
+                            body ->
+                                ask(
+                                    cartId,
+                                    replyTo ->
+                                        new CartCommand.AddItem(
+                                            body.itemId(), body.quantity(), body.unitPriceCents(), replyTo),
+                                    false)))),
+        path(
+            segment("items").slash(segment()),
+            itemId ->
+                concat(
+                    put(
+                        () ->
+                            JsonBodies.jsonBody(
+                                AdjustQuantityRequest.class,
+                                body ->
+                                    ask(
+                                        cartId,
+                                        replyTo -> new CartCommand.AdjustItemQuantity(itemId, body.quantity(), replyTo),
+                                        false))),
+                    delete(() -> ask(cartId, replyTo -> new CartCommand.RemoveItem(itemId, replyTo), false)))),
+        path("checkout", () -> post(() -> ask(cartId, CartCommand.Checkout::new, false))));
+  }
+
+  private Route ask(String cartId, Function<ActorRef<CartReply>, CartCommand> command, boolean isRead) {
+    CompletionStage<HttpResponse> response =
+        sharding
+            .entityRefFor(ShoppingCart.ENTITY_KEY, cartId)
+            .ask(command::apply, askTimeout)
+            .handle(
+                (reply, failure) ->
+                    failure != null ? unavailable(cartId, failure) : toResponse(cartId, reply, isRead));
+    return onSuccess(response, r -> complete(r));
+  }
+
+  private static HttpResponse toResponse(String cartId, CartReply reply, boolean isRead) {
+    return switch (reply) {
+      case CartReply.Accepted accepted when isRead && accepted.cart().seqNr() == 0 ->
+          Json.error(StatusCodes.NOT_FOUND, "cart_not_found", "no cart " + cartId);
+      case CartReply.Accepted accepted -> Json.ok(accepted.cart());
+      case CartReply.Rejected rejected -> rejected(rejected.rejection());
+    };
+  }
+
+  static HttpResponse rejected(Rejection rejection) {
+    StatusCode status =
+        switch (rejection.kind()) {
+          case INVALID -> StatusCodes.BAD_REQUEST;
+          case NOT_FOUND -> StatusCodes.NOT_FOUND;
+          case CONFLICT -> StatusCodes.CONFLICT;
+        };
+    return Json.error(status, rejection.code(), rejection.message());
+  }
+
+  private static HttpResponse unavailable(String cartId, Throwable failure) {
+    Throwable cause = Optional.ofNullable(failure.getCause()).orElse(failure);
+    String why = cause instanceof TimeoutException ? "timed out" : "failed";
+    return Json.error(
+        StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "cart " + cartId + " " + why + "; nothing is known to have changed, retry");
+  }
+}

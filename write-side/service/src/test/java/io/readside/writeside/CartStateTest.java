@@ -1,0 +1,114 @@
+package io.readside.writeside;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.readside.events.CartEvent;
+import io.readside.writeside.CartState.Decision;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CartStateTest {
+  private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
+
+  private static Decision decide(CartState state, CartCommand command) {
+    return state.decide("cart-1", command, NOW);
+  }
+
+  private static CartState stateAfter(CartEvent... events) {
+    CartState state = CartState.EMPTY;
+    for (CartEvent e : events) {
+      state = state.apply(e);
+    }
+    return state;
+  }
+
+  private static String rejectionCode(Decision decision) {
+    return assertInstanceOf(Decision.Reject.class, decision).rejection().code();
+  }
+
+  @Test
+  void addingAnItemYieldsItemAdded() {
+    Decision d = decide(CartState.EMPTY, new CartCommand.AddItem("sku-1", 2, 150, null));
+    assertEquals(
+        new CartEvent.ItemAdded("cart-1", "sku-1", 2, 150, NOW), assertInstanceOf(Decision.Persist.class, d).event());
+  }
+
+  @Test
+  void itemIdsQuantitiesAndPricesOutsideTheirRangesAreRejected() {
+    assertEquals("invalid_itemId", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("", 1, 1, null))));
+    assertEquals("invalid_itemId", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("a b", 1, 1, null))));
+    assertEquals(
+        "invalid_itemId", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("x".repeat(65), 1, 1, null))));
+    assertInstanceOf(Decision.Persist.class, decide(CartState.EMPTY, new CartCommand.AddItem("x".repeat(64), 1, 0, null)));
+    assertEquals("invalid_quantity", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("a", 0, 1, null))));
+    assertEquals("invalid_quantity", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("a", 1001, 1, null))));
+    assertEquals("invalid_price", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("a", 1, -1, null))));
+    assertEquals(
+        "invalid_price", rejectionCode(decide(CartState.EMPTY, new CartCommand.AddItem("a", 1, 100_000_001, null))));
+  }
+
+  @Test
+  void addingAnItemAlreadyInTheCartIsRejected() {
+    CartState state = stateAfter(new CartEvent.ItemAdded("cart-1", "a", 1, 10, NOW));
+    assertEquals("item_already_in_cart", rejectionCode(decide(state, new CartCommand.AddItem("a", 2, 10, null))));
+  }
+
+  @Test
+  void aCartHoldsAtMostOneHundredLines() {
+    CartState state = CartState.EMPTY;
+    for (int i = 0; i < 100; i++) {
+      state = state.apply(new CartEvent.ItemAdded("cart-1", "item-" + i, 1, 10, NOW));
+    }
+    assertEquals("too_many_lines", rejectionCode(decide(state, new CartCommand.AddItem("one-more", 1, 10, null))));
+  }
+
+  @Test
+  void adjustingAndRemovingCarryTheOldQuantity() {
+    CartState state = stateAfter(new CartEvent.ItemAdded("cart-1", "a", 3, 10, NOW));
+    assertEquals(
+        new CartEvent.ItemQuantityAdjusted("cart-1", "a", 3, 5, NOW),
+        assertInstanceOf(Decision.Persist.class, decide(state, new CartCommand.AdjustItemQuantity("a", 5, null))).event());
+    assertEquals(
+        new CartEvent.ItemRemoved("cart-1", "a", 3, NOW),
+        assertInstanceOf(Decision.Persist.class, decide(state, new CartCommand.RemoveItem("a", null))).event());
+    assertInstanceOf(Decision.Unchanged.class, decide(state, new CartCommand.AdjustItemQuantity("a", 3, null)));
+  }
+
+  @Test
+  void adjustingOrRemovingAnItemNotInTheCartIsNotFound() {
+    assertEquals("item_not_in_cart", rejectionCode(decide(CartState.EMPTY, new CartCommand.AdjustItemQuantity("a", 2, null))));
+    assertEquals("item_not_in_cart", rejectionCode(decide(CartState.EMPTY, new CartCommand.RemoveItem("a", null))));
+  }
+
+  @Test
+  void checkoutCarriesLinesAndTotalsAndNeedsALine() {
+    assertEquals("empty_cart", rejectionCode(decide(CartState.EMPTY, new CartCommand.Checkout(null))));
+    CartState state =
+        stateAfter(new CartEvent.ItemAdded("cart-1", "b", 2, 250, NOW), new CartEvent.ItemAdded("cart-1", "a", 1, 100, NOW));
+    CartEvent event = assertInstanceOf(Decision.Persist.class, decide(state, new CartCommand.Checkout(null))).event();
+    assertEquals(
+        new CartEvent.CheckedOut(
+            "cart-1",
+            List.of(new CartEvent.CheckedOutLine("a", 1, 100), new CartEvent.CheckedOutLine("b", 2, 250)),
+            3,
+            600,
+            NOW),
+        event);
+  }
+
+  @Test
+  void nothingChangesAfterCheckoutButTheCartCanStillBeRead() {
+    CartState state =
+        stateAfter(
+            new CartEvent.ItemAdded("cart-1", "a", 1, 100, NOW),
+            new CartEvent.CheckedOut("cart-1", List.of(new CartEvent.CheckedOutLine("a", 1, 100)), 1, 100, NOW));
+    assertEquals("checked_out", rejectionCode(decide(state, new CartCommand.AddItem("b", 1, 1, null))));
+    assertEquals("checked_out", rejectionCode(decide(state, new CartCommand.AdjustItemQuantity("a", 2, null))));
+    assertEquals("checked_out", rejectionCode(decide(state, new CartCommand.RemoveItem("a", null))));
+    assertEquals("checked_out", rejectionCode(decide(state, new CartCommand.Checkout(null))));
+    assertInstanceOf(Decision.Unchanged.class, decide(state, new CartCommand.Get(null)));
+    assertEquals("checked_out", state.view("cart-1", 2).status());
+  }
+}

@@ -1,0 +1,85 @@
+package io.readside.writeside;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.readside.events.CartEvent;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ShoppingCartTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(PersistenceTestKitPlugin.getInstance().config())
+              .withFallback(ConfigFactory.load()));
+
+  private EventSourcedBehaviorTestKit<CartCommand, CartEvent, CartState> cart;
+
+  @BeforeEach
+  void freshCart() {
+    cart = EventSourcedBehaviorTestKit.create(testKit.system(), ShoppingCart.create("cart-7", 8));
+    cart.clear();
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void acceptedCommandsPersistOneEventAndReplyWithTheCartAndItsSeqNr() {
+    CommandResultWithReply<CartCommand, CartEvent, CartState, CartReply> added =
+        cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, replyTo));
+    assertInstanceOf(CartEvent.ItemAdded.class, added.event());
+    CartReply.CartView view = assertInstanceOf(CartReply.Accepted.class, added.reply()).cart();
+    assertEquals(1, view.seqNr());
+    assertEquals(600, view.totalCents());
+
+    var adjusted = cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", 3, replyTo));
+    assertEquals(new CartEvent.ItemQuantityAdjusted("cart-7", "sku-1", 2, 3, adjustedAt(adjusted.event())), adjusted.event());
+    assertEquals(2, assertInstanceOf(CartReply.Accepted.class, adjusted.reply()).cart().seqNr());
+
+    var checkedOut = cart.runCommand(CartCommand.Checkout::new);
+    CartEvent.CheckedOut event = assertInstanceOf(CartEvent.CheckedOut.class, checkedOut.event());
+    assertEquals(List.of(new CartEvent.CheckedOutLine("sku-1", 3, 300)), event.lines());
+    assertEquals(900, event.totalCents());
+    assertEquals("checked_out", assertInstanceOf(CartReply.Accepted.class, checkedOut.reply()).cart().status());
+  }
+
+  @Test
+  void rejectedCommandsPersistNothingAndSayWhy() {
+    var result = cart.<CartReply>runCommand(replyTo -> new CartCommand.RemoveItem("missing", replyTo));
+    assertTrue(result.hasNoEvents());
+    Rejection rejection = assertInstanceOf(CartReply.Rejected.class, result.reply()).rejection();
+    assertEquals(Rejection.Kind.NOT_FOUND, rejection.kind());
+    assertEquals("item_not_in_cart", rejection.code());
+  }
+
+  @Test
+  void readingAnUnknownCartAnswersSeqNrZero() {
+    var result = cart.runCommand(CartCommand.Get::new);
+    assertTrue(result.hasNoEvents());
+    assertEquals(0, assertInstanceOf(CartReply.Accepted.class, result.reply()).cart().seqNr());
+  }
+
+  @Test
+  void stateSurvivesARestartFromTheJournal() {
+    cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 1, 100, replyTo));
+    cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-2", 2, 100, replyTo));
+    cart.restart();
+    assertEquals(300, cart.getState().totalCents());
+  }
+
+  private static java.time.Instant adjustedAt(CartEvent event) {
+    return event.at();
+  }
+}
