@@ -62,6 +62,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         "jdbc:postgresql://localhost:" + port() + "/" + database, SUPERUSER, "");
   }
 
+  /** Creates the database if this server does not have it yet. */
+  public void ensureDatabase(String name) {
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("not a plain database name: " + name);
+    }
+    DatabaseSettings admin = settings("postgres");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin.url(), admin.user(), admin.password());
+        java.sql.PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      exists.setString(1, name);
+      try (java.sql.ResultSet rs = exists.executeQuery()) {
+        if (!rs.next()) {
+          try (java.sql.Statement create = c.createStatement()) {
+            // A name cannot be a bind parameter; it is checked against a plain pattern above.
+            create.execute("CREATE DATABASE " + name);
+          }
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not create database " + name + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     try {

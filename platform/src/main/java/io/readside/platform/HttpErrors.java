@@ -55,6 +55,9 @@ public final class HttpErrors {
     if (response.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       return response;
     }
+    if (response.status().intValue() == 413) {
+      return Json.error(response.status(), "too_large", "the request body is larger than " + JsonBodies.MAX_BODY_BYTES + " bytes");
+    }
     String text =
         response.entity() instanceof HttpEntity.Strict strict
             ? strict.getData().decodeString(StandardCharsets.UTF_8)

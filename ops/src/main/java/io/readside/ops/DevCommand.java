@@ -1,0 +1,71 @@
+package io.readside.ops;
+
+import com.typesafe.config.Config;
+import io.readside.platform.ReadsideConfig;
+import io.readside.migrations.Migrations;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.EmbeddedPostgresServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.flywaydb.core.api.output.MigrateResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "dev",
+    description = "Runs every role in one JVM on an embedded PostgreSQL 17 (or on DATABASE_URL when set).")
+final class DevCommand implements Callable<Integer> {
+  static final String DATABASE = "readside";
+
+  @Option(names = "--fresh", description = "Start from an empty database.")
+  boolean fresh;
+
+  @Option(names = "--data-dir", defaultValue = ".readside/postgres", description = "Embedded PostgreSQL's data (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--pg-port", defaultValue = "54329", description = "Embedded PostgreSQL's port (default: ${DEFAULT-VALUE}).")
+  int pgPort;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = ReadsideConfig.load();
+    EmbeddedPostgresServer embedded = null;
+    DatabaseSettings db;
+    if (config.getString("readside.database.url").isBlank()) {
+      System.out.println("Starting embedded PostgreSQL 17 (data in " + dataDir.toAbsolutePath() + (fresh ? ", fresh" : "") + ") ...");
+      embedded = EmbeddedPostgresServer.start(dataDir, pgPort, fresh);
+      embedded.ensureDatabase(DATABASE);
+      db = embedded.settings(DATABASE);
+    } else {
+      db = DatabaseSettings.fromConfig(config);
+    }
+    MigrateResult migrated = Migrations.migrate(db);
+    System.out.println("Migrations: " + migrated.migrationsExecuted + " applied.");
+    ReadsideNode node = ReadsideNode.start(config, db, ReadsideNode.allRoles());
+    printBanner(db, embedded, node);
+    node.system().getWhenTerminated().toCompletableFuture().get();
+    if (embedded != null) {
+      embedded.close();
+    }
+    return 0;
+  }
+
+  private void printBanner(DatabaseSettings db, EmbeddedPostgresServer embedded, ReadsideNode node) {
+    String write = node.writeSideAddress().map(a -> "http://" + a.getHostString() + ":" + a.getPort()).orElseThrow();
+    String read = node.readApiAddress().map(a -> "http://" + a.getHostString() + ":" + a.getPort()).orElseThrow();
+    StringBuilder b = new StringBuilder();
+    b.append("\nReadside dev is up.\n");
+    b.append("  database    ").append(db.url()).append("  (user ").append(db.user()).append(")\n");
+    if (embedded != null) {
+      b.append("  psql        psql -h localhost -p ").append(embedded.port()).append(" -U ").append(db.user()).append(' ').append(DATABASE).append('\n');
+    }
+    b.append("  write side  ").append(write).append('\n');
+    b.append("  read API    ").append(read).append('\n');
+    b.append("\nTry:\n");
+    b.append("  curl -s -X POST ").append(write).append("/carts/cart-1/items -H 'Content-Type: application/json' -d '{\"itemId\":\"apple\",\"quantity\":2,\"unitPriceCents\":150}'\n");
+    b.append("  curl -s '").append(read).append("/carts/cart-1?minSeqNr=1&waitMs=2000'\n");
+    b.append("\nStop with Ctrl-C. ");
+    b.append(embedded != null ? "Data stays in " + dataDir + " (--fresh starts over).\n" : "\n");
+    System.out.println(b);
+  }
+}

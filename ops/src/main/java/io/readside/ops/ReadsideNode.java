@@ -1,0 +1,145 @@
+package io.readside.ops;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.PekkoConfig;
+import io.readside.platform.Pools;
+import io.readside.projections.Projections;
+import io.readside.projections.Worker;
+import io.readside.readapi.ReadApi;
+import io.readside.writeside.WriteSide;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * One JVM's share of Readside: an actor system with the asked-for roles, its pools, and its HTTP
+ * servers. Pools close at CoordinatedShutdown, after the HTTP servers and the projections stop.
+ */
+public final class ReadsideNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final Optional<ServerBinding> writeSide;
+  private final Optional<ServerBinding> readApi;
+
+  private ReadsideNode(ActorSystem<Void> system, Optional<ServerBinding> writeSide, Optional<ServerBinding> readApi) {
+    this.system = system;
+    this.writeSide = writeSide;
+    this.readApi = readApi;
+  }
+
+  public static ReadsideNode start(Config base, DatabaseSettings db, Set<Role> roles) {
+    Config config = nodeConfig(base, db, roles);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "readside", config);
+    try {
+      if (isClustered(roles)) {
+        joinCluster(system, config);
+      }
+      Optional<ServerBinding> writeSide = Optional.empty();
+      Optional<ServerBinding> readApi = Optional.empty();
+      if (roles.contains(Role.WRITE)) {
+        writeSide = Optional.of(WriteSide.start(system, WriteSide.Settings.fromConfig(config)));
+      }
+      if (roles.contains(Role.PROJECTION)) {
+        Worker.Settings settings = Worker.Settings.fromConfig(config);
+        HikariDataSource pool = pool(system, "projections", db, settings.poolSize());
+        Worker.start(system, settings, pool, Projections.all());
+      }
+      if (roles.contains(Role.READ_API)) {
+        ReadApi.Settings settings = ReadApi.Settings.fromConfig(config);
+        HikariDataSource pool = pool(system, "read-api", db, settings.poolSize());
+        readApi = Optional.of(ReadApi.start(system, settings, pool));
+      }
+      return new ReadsideNode(system, writeSide, readApi);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  static Config nodeConfig(Config base, DatabaseSettings db, Set<Role> roles) {
+    List<String> clusterRoles =
+        roles.stream().map(r -> r.clusterRole).filter(r -> r != null).toList();
+    Config withRoles =
+        ConfigFactory.empty()
+            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(clusterRoles))
+            .withValue(
+                "pekko.actor.provider", ConfigValueFactory.fromAnyRef(isClustered(roles) ? "cluster" : "local"));
+    return PekkoConfig.withDatabase(withRoles.withFallback(base), db).resolve();
+  }
+
+  private static boolean isClustered(Set<Role> roles) {
+    return roles.contains(Role.WRITE) || roles.contains(Role.PROJECTION);
+  }
+
+  /** Seed nodes from readside.cluster.seed-nodes (comma separated); none means a cluster of one. */
+  private static void joinCluster(ActorSystem<?> system, Config config) {
+    Cluster cluster = Cluster.get(system);
+    String seeds = config.getString("readside.cluster.seed-nodes").trim();
+    if (seeds.isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      List<Address> addresses = new ArrayList<>();
+      Arrays.stream(seeds.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+          .forEach(s -> addresses.add(AddressFromURIString.parse(s)));
+      cluster.manager().tell(new JoinSeedNodes(addresses));
+    }
+  }
+
+  private static HikariDataSource pool(ActorSystem<?> system, String name, DatabaseSettings db, int size) {
+    HikariDataSource pool = Pools.create(name, db, size);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-" + name + "-pool",
+            () -> {
+              pool.close();
+              return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+            });
+    return pool;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Optional<InetSocketAddress> writeSideAddress() {
+    return writeSide.map(ServerBinding::localAddress);
+  }
+
+  public Optional<InetSocketAddress> readApiAddress() {
+    return readApi.map(ServerBinding::localAddress);
+  }
+
+  public static Set<Role> allRoles() {
+    return EnumSet.allOf(Role.class);
+  }
+
+  /** Stops gracefully: HTTP unbinds, projections stop and commit, pools close. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(60).toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node did not stop within 60 s", e);
+    }
+  }
+}

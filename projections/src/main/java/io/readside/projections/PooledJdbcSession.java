@@ -1,0 +1,44 @@
+package io.readside.projections;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.projection.jdbc.JdbcSession;
+
+/**
+ * One pooled connection per envelope group, in one transaction: the projection writes the
+ * read-model rows and its offset through it, then commits or rolls back both together.
+ */
+public final class PooledJdbcSession implements JdbcSession {
+  private final Connection connection;
+
+  public PooledJdbcSession(DataSource pool) {
+    try {
+      this.connection = pool.getConnection();
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw new IllegalStateException("no connection from the projection pool: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public <R> R withConnection(Function<Connection, R> func) throws Exception {
+    return func.apply(connection);
+  }
+
+  @Override
+  public void commit() throws SQLException {
+    connection.commit();
+  }
+
+  @Override
+  public void rollback() throws SQLException {
+    connection.rollback();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}

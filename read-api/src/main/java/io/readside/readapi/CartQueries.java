@@ -1,0 +1,163 @@
+package io.readside.readapi;
+
+import io.readside.readapi.ReadModel.Cart;
+import io.readside.readapi.ReadModel.CartPage;
+import io.readside.readapi.ReadModel.CartRow;
+import io.readside.readapi.ReadModel.DailySales;
+import io.readside.readapi.ReadModel.Line;
+import io.readside.readapi.ReadModel.PopularItem;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Plain, parameterised JDBC over the read model; every method is one short read. */
+public final class CartQueries {
+  private final DataSource pool;
+
+  public CartQueries(DataSource pool) {
+    this.pool = pool;
+  }
+
+  public Optional<Cart> cart(String cartId) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      // Both reads in one snapshot, so lines and totals agree.
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setReadOnly(true);
+      try {
+        return readCart(c, cartId);
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  private static Optional<Cart> readCart(Connection c, String cartId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            SELECT status, line_count, total_quantity, total_cents, last_seq_nr, created_at, updated_at, checked_out_at
+              FROM read_model.cart_summary WHERE cart_id = ?
+            """)) {
+      ps.setString(1, cartId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new Cart(
+                cartId,
+                rs.getString(1),
+                lines(c, cartId),
+                rs.getInt(2),
+                rs.getInt(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                instant(rs.getTimestamp(6)),
+                instant(rs.getTimestamp(7)),
+                instant(rs.getTimestamp(8))));
+      }
+    }
+  }
+
+  private static List<Line> lines(Connection c, String cartId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT item_id, quantity, unit_price_cents FROM read_model.cart_line WHERE cart_id = ? ORDER BY item_id")) {
+      ps.setString(1, cartId);
+      List<Line> lines = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          lines.add(new Line(rs.getString(1), rs.getInt(2), rs.getLong(3)));
+        }
+      }
+      return lines;
+    }
+  }
+
+  /** Carts in cart_id order after {@code after}; optionally of one status. */
+  public CartPage carts(Optional<String> status, Optional<String> after, int limit) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                """
+                SELECT cart_id, status, line_count, total_quantity, total_cents, last_seq_nr, updated_at
+                  FROM read_model.cart_summary
+                 WHERE (?::text IS NULL OR status = ?) AND (?::text IS NULL OR cart_id > ?)
+                 ORDER BY cart_id
+                 LIMIT ?
+                """)) {
+      ps.setString(1, status.orElse(null));
+      ps.setString(2, status.orElse(null));
+      ps.setString(3, after.orElse(null));
+      ps.setString(4, after.orElse(null));
+      ps.setInt(5, limit + 1);
+      List<CartRow> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new CartRow(
+                  rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5), rs.getLong(6),
+                  instant(rs.getTimestamp(7))));
+        }
+      }
+      boolean more = rows.size() > limit;
+      List<CartRow> page = more ? rows.subList(0, limit) : rows;
+      return new CartPage(List.copyOf(page), more ? page.get(page.size() - 1).cartId() : null);
+    }
+  }
+
+  public List<PopularItem> popularItems(int limit) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                """
+                SELECT item_id, quantity_in_carts, quantity_checked_out
+                  FROM read_model.item_popularity
+                 ORDER BY quantity_checked_out DESC, quantity_in_carts DESC, item_id
+                 LIMIT ?
+                """)) {
+      ps.setInt(1, limit);
+      List<PopularItem> items = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(new PopularItem(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+        }
+      }
+      return items;
+    }
+  }
+
+  public List<DailySales> dailySales(LocalDate from, LocalDate to) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                """
+                SELECT day, checkouts, items_sold, revenue_cents
+                  FROM read_model.daily_sales WHERE day BETWEEN ? AND ? ORDER BY day
+                """)) {
+      ps.setDate(1, Date.valueOf(from));
+      ps.setDate(2, Date.valueOf(to));
+      List<DailySales> days = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          days.add(new DailySales(rs.getDate(1).toLocalDate(), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+        }
+      }
+      return days;
+    }
+  }
+
+  private static Instant instant(Timestamp ts) {
+    return ts == null ? null : ts.toInstant();
+  }
+}
