@@ -1,7 +1,10 @@
 package io.readside.ops;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.readside.platform.ReadsideConfig;
+import io.readside.projections.admin.AdminToken;
+import java.util.Map;
 import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.EmbeddedPostgresServer;
@@ -29,6 +32,12 @@ final class DevCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config config = ReadsideConfig.load();
+    String adminToken = config.getString("readside.admin.token");
+    if (adminToken.isBlank()) {
+      // dev only: a fresh token per run, printed below. Everywhere else ADMIN_TOKEN is required.
+      adminToken = AdminToken.generate();
+      config = ReadsideConfig.load(ConfigFactory.parseMap(Map.of("readside.admin.token", adminToken)));
+    }
     EmbeddedPostgresServer embedded = null;
     DatabaseSettings db;
     if (config.getString("readside.database.url").isBlank()) {
@@ -42,7 +51,7 @@ final class DevCommand implements Callable<Integer> {
     MigrateResult migrated = Migrations.migrate(db);
     System.out.println("Migrations: " + migrated.migrationsExecuted + " applied.");
     ReadsideNode node = ReadsideNode.start(config, db, ReadsideNode.allRoles());
-    printBanner(db, embedded, node);
+    printBanner(db, embedded, node, adminToken);
     node.system().getWhenTerminated().toCompletableFuture().get();
     if (embedded != null) {
       embedded.close();
@@ -50,7 +59,8 @@ final class DevCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void printBanner(DatabaseSettings db, EmbeddedPostgresServer embedded, ReadsideNode node) {
+  private void printBanner(DatabaseSettings db, EmbeddedPostgresServer embedded, ReadsideNode node, String adminToken) {
+    String admin = node.adminAddress().map(a -> "http://" + a.getHostString() + ":" + a.getPort()).orElseThrow();
     String write = node.writeSideAddress().map(a -> "http://" + a.getHostString() + ":" + a.getPort()).orElseThrow();
     String read = node.readApiAddress().map(a -> "http://" + a.getHostString() + ":" + a.getPort()).orElseThrow();
     StringBuilder b = new StringBuilder();
@@ -61,9 +71,12 @@ final class DevCommand implements Callable<Integer> {
     }
     b.append("  write side  ").append(write).append('\n');
     b.append("  read API    ").append(read).append('\n');
+    b.append("  admin       ").append(admin).append("   token: ").append(adminToken).append('\n');
     b.append("\nTry:\n");
     b.append("  curl -s -X POST ").append(write).append("/carts/cart-1/items -H 'Content-Type: application/json' -d '{\"itemId\":\"apple\",\"quantity\":2,\"unitPriceCents\":150}'\n");
     b.append("  curl -s '").append(read).append("/carts/cart-1?minSeqNr=1&waitMs=2000'\n");
+    b.append("  curl -s -H 'Authorization: Bearer ").append(adminToken).append("' ").append(admin).append("/admin/projections\n");
+    b.append("  ADMIN_TOKEN=").append(adminToken).append(" ops/bin/readside admin status --url ").append(admin).append('\n');
     b.append("\nStop with Ctrl-C. ");
     b.append(embedded != null ? "Data stays in " + dataDir + " (--fresh starts over).\n" : "\n");
     System.out.println(b);

@@ -18,6 +18,7 @@ final class NodeCommands {
     ReadsideNode node = ReadsideNode.start(config, db, roles);
     node.writeSideAddress().ifPresent(a -> System.out.println("write side listening on " + a));
     node.readApiAddress().ifPresent(a -> System.out.println("read API listening on " + a));
+    node.adminAddress().ifPresent(a -> System.out.println("admin listening on " + a));
     node.system().getWhenTerminated().toCompletableFuture().get();
     return 0;
   }
@@ -30,11 +31,11 @@ final class NodeCommands {
     }
   }
 
-  @Command(name = "worker", description = "Runs the projections (cluster role projection).")
+  @Command(name = "worker", description = "Runs the projections (cluster role projection) and the admin endpoint (needs ADMIN_TOKEN).")
   static final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      return runUntilStopped(EnumSet.of(Role.PROJECTION));
+      return runUntilStopped(EnumSet.of(Role.PROJECTION, Role.ADMIN));
     }
   }
 

@@ -9,6 +9,7 @@ import io.readside.platform.PekkoConfig;
 import io.readside.platform.Pools;
 import io.readside.projections.Projections;
 import io.readside.projections.Worker;
+import io.readside.projections.admin.Admin;
 import io.readside.readapi.ReadApi;
 import io.readside.writeside.WriteSide;
 import java.net.InetSocketAddress;
@@ -38,11 +39,14 @@ public final class ReadsideNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Optional<ServerBinding> writeSide;
   private final Optional<ServerBinding> readApi;
+  private final Optional<ServerBinding> admin;
 
-  private ReadsideNode(ActorSystem<Void> system, Optional<ServerBinding> writeSide, Optional<ServerBinding> readApi) {
+  private ReadsideNode(
+      ActorSystem<Void> system, Optional<ServerBinding> writeSide, Optional<ServerBinding> readApi, Optional<ServerBinding> admin) {
     this.system = system;
     this.writeSide = writeSide;
     this.readApi = readApi;
+    this.admin = admin;
   }
 
   public static ReadsideNode start(Config base, DatabaseSettings db, Set<Role> roles) {
@@ -54,6 +58,13 @@ public final class ReadsideNode implements AutoCloseable {
       }
       Optional<ServerBinding> writeSide = Optional.empty();
       Optional<ServerBinding> readApi = Optional.empty();
+      Optional<ServerBinding> admin = Optional.empty();
+      if (roles.contains(Role.ADMIN)) {
+        // First, so a missing token stops the node before anything else starts.
+        Admin.Settings settings = Admin.Settings.fromConfig(config);
+        HikariDataSource pool = pool(system, "admin", db, 4);
+        admin = Optional.of(Admin.start(system, settings, pool, Projections.all(), config.getInt("readside.slices")));
+      }
       if (roles.contains(Role.WRITE)) {
         writeSide = Optional.of(WriteSide.start(system, WriteSide.Settings.fromConfig(config)));
       }
@@ -67,9 +78,10 @@ public final class ReadsideNode implements AutoCloseable {
         HikariDataSource pool = pool(system, "read-api", db, settings.poolSize());
         readApi = Optional.of(ReadApi.start(system, settings, pool));
       }
-      return new ReadsideNode(system, writeSide, readApi);
+      return new ReadsideNode(system, writeSide, readApi, admin);
     } catch (RuntimeException e) {
       system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
       throw e;
     }
   }
@@ -86,7 +98,7 @@ public final class ReadsideNode implements AutoCloseable {
   }
 
   private static boolean isClustered(Set<Role> roles) {
-    return roles.contains(Role.WRITE) || roles.contains(Role.PROJECTION);
+    return roles.stream().anyMatch(r -> r.clustered);
   }
 
   /** Seed nodes from readside.cluster.seed-nodes (comma separated); none means a cluster of one. */
@@ -126,6 +138,10 @@ public final class ReadsideNode implements AutoCloseable {
 
   public Optional<InetSocketAddress> readApiAddress() {
     return readApi.map(ServerBinding::localAddress);
+  }
+
+  public Optional<InetSocketAddress> adminAddress() {
+    return admin.map(ServerBinding::localAddress);
   }
 
   public static Set<Role> allRoles() {

@@ -1,14 +1,20 @@
 package io.readside.ops;
 
-/** What a node runs. WRITE and PROJECTION are Pekko cluster roles; READ_API needs no cluster. */
+/**
+ * What a node runs. WRITE and PROJECTION are Pekko cluster roles; ADMIN joins the cluster (it
+ * tells running projection instances what to do) without a role; READ_API needs no cluster.
+ */
 public enum Role {
-  WRITE("write"),
-  PROJECTION("projection"),
-  READ_API(null);
+  WRITE("write", true),
+  PROJECTION("projection", true),
+  ADMIN(null, true),
+  READ_API(null, false);
 
   final String clusterRole;
+  final boolean clustered;
 
-  Role(String clusterRole) {
+  Role(String clusterRole, boolean clustered) {
     this.clusterRole = clusterRole;
+    this.clustered = clustered;
   }
 }

@@ -16,9 +16,16 @@ final class HttpJson {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String authorization;
 
   HttpJson(InetSocketAddress address) {
+    this(address, null);
+  }
+
+  /** A client that sends {@code Authorization: <authorization>} with every request. */
+  HttpJson(InetSocketAddress address, String authorization) {
     this.base = "http://127.0.0.1:" + address.getPort();
+    this.authorization = authorization;
   }
 
   Reply get(String path) {
@@ -38,6 +45,9 @@ final class HttpJson {
   }
 
   private Reply send(HttpRequest.Builder request) {
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
       HttpResponse<String> response =
           client.send(

@@ -9,6 +9,8 @@ import java.util.Set;
 
 /** Nodes for tests: any free ports, four slices, the rest as in production. */
 final class TestNodes {
+  static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
   private TestNodes() {}
 
   static Config config() {
@@ -18,6 +20,8 @@ final class TestNodes {
                 "pekko.remote.artery.canonical.port", 0,
                 "readside.write-side.port", 0,
                 "readside.read-api.port", 0,
+                "readside.admin.port", 0,
+                "readside.admin.token", ADMIN_TOKEN,
                 "readside.slices", 4,
                 "readside.worker.pool-size", 4,
                 "pekko.loglevel", "WARNING")));
@@ -25,5 +29,16 @@ final class TestNodes {
 
   static ReadsideNode start(DatabaseSettings db, Set<Role> roles) {
     return ReadsideNode.start(config(), db, roles);
+  }
+
+  /** A node that joins the cluster of {@code seed} instead of forming its own. */
+  static ReadsideNode join(ReadsideNode seed, DatabaseSettings db, Set<Role> roles) {
+    String address = org.apache.pekko.cluster.typed.Cluster.get(seed.system()).selfMember().address().toString();
+    Config config = ConfigFactory.parseMap(Map.of("readside.cluster.seed-nodes", address)).withFallback(config());
+    return ReadsideNode.start(config, db, roles);
+  }
+
+  static HttpJson admin(ReadsideNode node) {
+    return new HttpJson(node.adminAddress().orElseThrow(), "Bearer " + ADMIN_TOKEN);
   }
 }

@@ -1,27 +1,113 @@
 package io.readside.projections;
 
 import io.readside.events.CartEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Hands a group of envelopes to a repository on the session's connection, inside its transaction. */
+/**
+ * Applies a group of a slice's envelopes inside the projection's transaction, and decides what a
+ * failure means: the group is retried with backoff; if it still fails, the policy either stops
+ * the projection (the error surfaces, the offset stays) or isolates the failing events and parks
+ * them as dead letters in this same transaction, so the offset moves on with nothing lost.
+ * A cart with a parked event has its later events parked behind it: its order is kept.
+ */
 final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, PooledJdbcSession> {
-  private final int slice;
-  private final SliceWriter writer;
+  private static final Logger log = LoggerFactory.getLogger(GroupHandler.class);
 
-  GroupHandler(int slice, SliceWriter writer) {
+  private final ReadModelProjection projection;
+  private final int slice;
+  private final FailurePolicy policy;
+
+  GroupHandler(ReadModelProjection projection, int slice, FailurePolicy policy) {
+    this.projection = projection;
     this.slice = slice;
-    this.writer = writer;
+    this.policy = policy;
   }
 
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<CartEvent>> envelopes) throws Exception {
     List<SequencedEvent> events = SequencedEvent.of(envelopes);
     session.withConnection(
-        connection -> {
-          writer.write(connection, slice, events);
+        c -> {
+          apply(c, events);
           return null;
         });
+  }
+
+  void apply(Connection c, List<SequencedEvent> events) throws Exception {
+    Map<String, Long> parked = DeadLetters.parkedHeads(c, projection.name(), events);
+    List<SequencedEvent> free = new ArrayList<>();
+    for (SequencedEvent e : events) {
+      if (parked.containsKey(e.persistenceId())) {
+        parkBehind(c, e, parked.get(e.persistenceId()));
+      } else {
+        free.add(e);
+      }
+    }
+    if (free.isEmpty()) {
+      return;
+    }
+    Exception failure = null;
+    for (int attempt = 0; attempt <= policy.retries(); attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(policy.backoff(attempt - 1).toMillis());
+      }
+      failure = tryWrite(c, free);
+      if (failure == null) {
+        return;
+      }
+      log.warn("{} slice {}: group of {} failed (attempt {}): {}", projection.name(), slice, free.size(), attempt + 1, failure.toString());
+    }
+    if (policy.onFailure() == FailurePolicy.OnFailure.STOP) {
+      throw failure;
+    }
+    isolateAndPark(c, free, parked);
+  }
+
+  /** One event at a time: the ones that fail are parked, and so is every later event of their cart. */
+  private void isolateAndPark(Connection c, List<SequencedEvent> events, Map<String, Long> parked) throws SQLException {
+    for (SequencedEvent e : events) {
+      Long head = parked.get(e.persistenceId());
+      if (head != null) {
+        parkBehind(c, e, head);
+        continue;
+      }
+      Exception failure = tryWrite(c, List.of(e));
+      if (failure != null) {
+        long id = DeadLetters.park(c, projection.name(), slice, e, describe(failure), null);
+        parked.put(e.persistenceId(), id);
+        log.error("{} slice {}: parked {} seqNr {} as dead letter {}: {}", projection.name(), slice, e.persistenceId(), e.seqNr(), id, describe(failure));
+      }
+    }
+  }
+
+  private void parkBehind(Connection c, SequencedEvent e, long head) throws SQLException {
+    DeadLetters.park(c, projection.name(), slice, e, "parked behind dead letter " + head + " of the same cart", head);
+  }
+
+  /** Writes under a savepoint, so a failure leaves the transaction usable; null when it worked. */
+  private Exception tryWrite(Connection c, List<SequencedEvent> events) throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    try {
+      projection.writer().write(c, slice, events);
+      c.releaseSavepoint(savepoint);
+      return null;
+    } catch (Exception e) {
+      c.rollback(savepoint);
+      return e;
+    }
+  }
+
+  static String describe(Throwable t) {
+    String message = t.getMessage() == null ? "" : ": " + t.getMessage();
+    return t.getClass().getSimpleName() + message;
   }
 }

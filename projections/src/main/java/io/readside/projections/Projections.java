@@ -4,19 +4,28 @@ import io.readside.projections.cartsummary.CartSummaryRepository;
 import io.readside.projections.dailysales.DailySalesRepository;
 import io.readside.projections.itempopularity.ItemPopularityRepository;
 import java.util.List;
+import java.util.Optional;
 
 /** The read models this worker maintains. */
 public final class Projections {
+  /** Guarded by each cart's sequence number: a replay changes nothing, so it may be rewound. */
   public static final ReadModelProjection CART_SUMMARY =
-      new ReadModelProjection("cart-summary", CartSummaryRepository::apply);
+      new ReadModelProjection("cart-summary", CartSummaryRepository::apply, "read_model.cart_summary", true);
+  /** Additive per slice: a replay would count twice, so it is rebuilt, never rewound. */
   public static final ReadModelProjection ITEM_POPULARITY =
-      new ReadModelProjection("item-popularity", ItemPopularityRepository::apply);
+      new ReadModelProjection(
+          "item-popularity", ItemPopularityRepository::apply, "read_model.item_popularity_by_slice", false);
+  /** Additive per slice: rebuilt, never rewound. */
   public static final ReadModelProjection DAILY_SALES =
-      new ReadModelProjection("daily-sales", DailySalesRepository::apply);
+      new ReadModelProjection("daily-sales", DailySalesRepository::apply, "read_model.daily_sales_by_slice", false);
 
   private Projections() {}
 
   public static List<ReadModelProjection> all() {
     return List.of(CART_SUMMARY, ITEM_POPULARITY, DAILY_SALES);
+  }
+
+  public static Optional<ReadModelProjection> named(List<ReadModelProjection> projections, String name) {
+    return projections.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 }

@@ -40,13 +40,19 @@ public final class Worker {
 
   public static void start(
       ActorSystem<?> system, Settings settings, DataSource pool, List<ReadModelProjection> projections) {
+    SliceStatusRecorder recorder =
+        new SliceStatusRecorder(system, pool, org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString());
     for (ReadModelProjection projection : projections) {
       ShardedDaemonProcess.get(system)
           .init(
               ProjectionBehavior.Command.class,
               projection.name(),
               settings.slices(),
-              slice -> ProjectionBehavior.create(instance(system, settings, pool, projection, slice)),
+              slice ->
+                  recorder.tracked(
+                      projectionId(projection, slice),
+                      ProjectionBehavior.create(
+                          instance(system, settings, pool, projection, slice).withStatusObserver(recorder.observer()))),
               ShardedDaemonProcessSettings.create(system).withRole(ROLE),
               Optional.of(ProjectionBehavior.stopMessage()));
     }
@@ -56,7 +62,7 @@ public final class Worker {
     return ProjectionId.of(projection.name(), CartTags.tagForSlice(slice));
   }
 
-  static Projection<EventEnvelope<CartEvent>> instance(
+  static org.apache.pekko.projection.javadsl.GroupedProjection<org.apache.pekko.persistence.query.Offset, EventEnvelope<CartEvent>> instance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice) {
     SourceProvider<Offset, EventEnvelope<CartEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), CartTags.tagForSlice(slice));
@@ -64,7 +70,7 @@ public final class Worker {
             projectionId(projection, slice),
             source,
             () -> new PooledJdbcSession(pool),
-            () -> projection.handlerFor(slice),
+            () -> new GroupHandler(projection, slice, FailurePolicy.forProjection(system.settings().config(), projection.name())),
             system)
         .withGroup(settings.groupSize(), settings.groupWithin());
   }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,11 +44,15 @@ public final class CartSummaryRepository {
     Map<String, Long> applied = appliedSeqNrs(c, events);
     Map<String, CartChange> carts = new LinkedHashMap<>();
     Map<LineKey, LineChange> lines = new LinkedHashMap<>();
+    List<Gap> gaps = new ArrayList<>();
     for (SequencedEvent se : events) {
       CartEvent event = se.event();
       long alreadyApplied = applied.getOrDefault(event.cartId(), 0L);
       if (se.seqNr() <= alreadyApplied) {
         continue;
+      }
+      if (se.seqNr() > alreadyApplied + 1) {
+        gaps.add(new Gap(event.cartId(), alreadyApplied + 1, se.seqNr() - 1));
       }
       applied.put(event.cartId(), se.seqNr());
       Instant checkedOut = event instanceof CartEvent.CheckedOut ? event.at() : null;
@@ -63,6 +68,27 @@ public final class CartSummaryRepository {
     upsertSummaries(c, slice, carts);
     writeLines(c, lines);
     recomputeTotals(c, carts.keySet().toArray(String[]::new));
+    recordGaps(c, gaps);
+  }
+
+  /** A hole in a cart's sequence numbers: events the event source never delivered. */
+  private record Gap(String cartId, long fromSeqNr, long toSeqNr) {}
+
+  private static void recordGaps(Connection c, List<Gap> gaps) throws SQLException {
+    if (gaps.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO read_model.cart_summary_gap (cart_id, from_seq_nr, to_seq_nr) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (Gap gap : gaps) {
+        ps.setString(1, gap.cartId());
+        ps.setLong(2, gap.fromSeqNr());
+        ps.setLong(3, gap.toSeqNr());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   private static void foldLine(Map<LineKey, LineChange> lines, CartEvent event) {

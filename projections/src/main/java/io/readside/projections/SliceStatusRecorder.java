@@ -1,0 +1,149 @@
+package io.readside.projections;
+
+import io.readside.events.CartEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.projection.HandlerRecoveryStrategy;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.StatusObserver;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes to readside_projection_slice where each instance runs (from the moment its actor starts
+ * until it stops, paused or not), a heartbeat while it does, and its last error, so the admin
+ * status is computed from the database and stays right when an instance or a whole worker is
+ * gone. Writes happen in order on one thread, off the streams.
+ */
+public final class SliceStatusRecorder {
+  private static final Logger log = LoggerFactory.getLogger(SliceStatusRecorder.class);
+  static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+  private final DataSource pool;
+  private final String node;
+  private final Set<ProjectionId> running = ConcurrentHashMap.newKeySet();
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "readside-slice-status");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private final ActorRef<Watch> watcher;
+
+  public SliceStatusRecorder(ActorSystem<?> system, DataSource pool, String node) {
+    this.pool = pool;
+    this.node = node;
+    this.watcher = system.systemActorOf(watcher(), "readside-instance-watcher", Props.empty());
+    system.scheduler().scheduleAtFixedRate(HEARTBEAT, HEARTBEAT, this::heartbeat, system.executionContext());
+  }
+
+  /** Wraps an instance's behavior so the node records it from start to stop (paused or not). */
+  public <T> Behavior<T> tracked(ProjectionId id, Behavior<T> instance) {
+    return Behaviors.setup(
+        ctx -> {
+          running.add(id);
+          write(id, "node = ?, started_at = now(), heartbeat_at = now(), stopped_at = NULL", node);
+          watcher.tell(new Watch(id, ctx.getSelf()));
+          return instance;
+        });
+  }
+
+  private record Watch(ProjectionId id, ActorRef<?> instance) {}
+
+  private record Stopped(ProjectionId id) {}
+
+  /** Watches instances; when one stops (node leaving, rebalance), its slice shows no node. */
+  private Behavior<Watch> watcher() {
+    return Behaviors.<Object>setup(
+            ctx ->
+                Behaviors.receive(Object.class)
+                    .onMessage(Watch.class, w -> {
+                      ctx.watchWith(w.instance(), new Stopped(w.id()));
+                      return Behaviors.same();
+                    })
+                    .onMessage(Stopped.class, st -> {
+                      running.remove(st.id());
+                      write(st.id(), "stopped_at = now(), heartbeat_at = NULL", null);
+                      return Behaviors.same();
+                    })
+                    .build())
+        .narrow();
+  }
+
+  /** Errors of the handler and of the stream, for the status. */
+  public StatusObserver<EventEnvelope<CartEvent>> observer() {
+    return new StatusObserver<>() {
+      @Override
+      public void started(ProjectionId id) {}
+
+      @Override
+      public void failed(ProjectionId id, Throwable cause) {
+        write(id, "last_error = ?, last_error_at = now()", GroupHandler.describe(cause));
+      }
+
+      @Override
+      public void stopped(ProjectionId id) {}
+
+      @Override
+      public void beforeProcess(ProjectionId id, EventEnvelope<CartEvent> envelope) {}
+
+      @Override
+      public void afterProcess(ProjectionId id, EventEnvelope<CartEvent> envelope) {}
+
+      @Override
+      public void offsetProgress(ProjectionId id, EventEnvelope<CartEvent> envelope) {}
+
+      @Override
+      public void error(ProjectionId id, EventEnvelope<CartEvent> envelope, Throwable cause, HandlerRecoveryStrategy strategy) {
+        write(id, "last_error = ?, last_error_at = now()", GroupHandler.describe(cause));
+      }
+    };
+  }
+
+  private void heartbeat() {
+    for (ProjectionId id : running) {
+      write(id, "node = ?, heartbeat_at = now()", node);
+    }
+  }
+
+  /** Upserts the slice's row and sets the given columns; {@code value} binds the one parameter, if any. */
+  private void write(ProjectionId id, String assignments, String value) {
+    writer.execute(
+        () -> {
+          try (Connection c = pool.getConnection();
+              PreparedStatement ensure =
+                  c.prepareStatement(
+                      "INSERT INTO readside_projection_slice (projection_name, projection_key) VALUES (?, ?) ON CONFLICT DO NOTHING");
+              PreparedStatement update =
+                  c.prepareStatement(
+                      "UPDATE readside_projection_slice SET " + assignments + " WHERE projection_name = ? AND projection_key = ?")) {
+            ensure.setString(1, id.name());
+            ensure.setString(2, id.key());
+            ensure.executeUpdate();
+            int i = 1;
+            if (assignments.contains("?")) {
+              update.setString(i++, value);
+            }
+            update.setString(i++, id.name());
+            update.setString(i, id.key());
+            update.executeUpdate();
+          } catch (SQLException e) {
+            log.warn("could not record status of {}: {}", id, e.getMessage());
+          }
+        });
+  }
+}

@@ -1,0 +1,32 @@
+package io.readside.projections.admin;
+
+import com.typesafe.config.Config;
+import io.readside.platform.HttpServers;
+import io.readside.projections.ReadModelProjection;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/** Starts the admin HTTP endpoint of a worker node. */
+public final class Admin {
+  public record Settings(String host, int port, String token) {
+    public static Settings fromConfig(Config config) {
+      Config a = config.getConfig("readside.admin");
+      return new Settings(a.getString("host"), a.getInt("port"), a.getString("token"));
+    }
+  }
+
+  private Admin() {}
+
+  public static ServerBinding start(
+      ActorSystem<?> system, Settings settings, DataSource pool, List<ReadModelProjection> projections, int slices) {
+    AdminToken token = AdminToken.of(settings.token());
+    Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
+    ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
+    return HttpServers.bind(
+        system, settings.host(), settings.port(), new AdminRoutes(token, pool, projections, slices, operations, executor).route());
+  }
+}

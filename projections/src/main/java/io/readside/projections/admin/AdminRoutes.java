@@ -1,0 +1,219 @@
+package io.readside.projections.admin;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.readside.platform.BadRequest;
+import io.readside.platform.Json;
+import io.readside.platform.JsonBodies;
+import io.readside.projections.DeadLetters;
+import io.readside.projections.Projections;
+import io.readside.projections.ReadModelProjection;
+import io.readside.projections.admin.ProjectionOperations.RewindTarget;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The worker's admin HTTP interface. Every route needs the bearer token. */
+final class AdminRoutes {
+  record ProjectionStatus(String projection, boolean replaySafe, List<ProjectionStatusQuery.SliceStatus> slices) {}
+
+  record Status(Instant asOf, List<ProjectionStatus> projections) {}
+
+  record Listing<T>(List<T> items) {}
+
+  private final AdminToken token;
+  private final DataSource pool;
+  private final List<ReadModelProjection> projections;
+  private final int slices;
+  private final ProjectionOperations operations;
+  private final DeadLetterOperations deadLetters;
+  private final Executor executor;
+
+  AdminRoutes(
+      AdminToken token, DataSource pool, List<ReadModelProjection> projections, int slices,
+      ProjectionOperations operations, Executor executor) {
+    this.token = token;
+    this.pool = pool;
+    this.projections = projections;
+    this.slices = slices;
+    this.operations = operations;
+    this.deadLetters = new DeadLetterOperations(operations, projections);
+    this.executor = executor;
+  }
+
+  Route route() {
+    return pathPrefix("admin", () -> authenticated(tokenId -> concat(
+        path("projections", () -> get(() -> run(this::status))),
+        pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes(name, tokenId))),
+        path(segment("audit").slash("completeness"), () -> get(() -> run(() -> Json.ok(operations.inTransaction(CompletenessAudit::run))))),
+        path("audit", () -> get(() -> parameterOptional("limit", limit -> {
+          int n = limit(limit, 100, 1000);
+          return run(() -> Json.ok(new Listing<>(operations.inTransaction(c -> AdminAudit.list(c, n)))));
+        }))),
+        path("dead-letters", () -> get(() -> parameterOptional("status", status -> parameterOptional("limit", limit -> {
+          Optional<String> s = status.filter(v -> !v.equals("all"));
+          if (s.isPresent() && !Set.of("parked", "retried", "discarded").contains(s.get())) {
+            throw new BadRequest("invalid_parameter", "status must be parked, retried, discarded or all, got '" + s.get() + "'");
+          }
+          int n = limit(limit, 100, 1000);
+          return run(() -> Json.ok(new Listing<>(operations.inTransaction(c -> DeadLetters.list(c, s, n)))));
+        })))),
+        pathPrefix("dead-letters", () -> pathPrefix(longSegment(), id -> concat(
+            path("retry", () -> post(() -> run(() -> Json.ok(deadLetters.retry(id, tokenId))))),
+            path("discard", () -> post(() -> run(() -> Json.ok(deadLetters.discard(id, tokenId)))))))))));
+  }
+
+  private Route projectionRoutes(String name, String tokenId) {
+    Optional<ReadModelProjection> found = Projections.named(projections, name);
+    if (found.isEmpty()) {
+      return complete(Json.error(StatusCodes.NOT_FOUND, "unknown_projection",
+          "no projection " + name + "; known: " + String.join(", ", projections.stream().map(ReadModelProjection::name).toList())));
+    }
+    ReadModelProjection projection = found.get();
+    return parameterOptional("slice", sliceRaw -> {
+      Optional<Integer> slice = sliceRaw.map(AdminRoutes::parseSlice);
+      return post(() -> concat(
+          path("pause", () -> run(() -> Json.ok(operations.pause(projection, slice, tokenId)))),
+          path("resume", () -> run(() -> Json.ok(operations.resume(projection, slice, tokenId)))),
+          path("rebuild", () -> run(() -> Json.ok(operations.rebuild(projection, slice, tokenId)))),
+          path("rewind", () -> JsonBodies.jsonBody(JsonNode.class, body -> {
+            RewindTarget target = rewindTarget(body);
+            boolean dryRun = body.has("dryRun") && dryRun(body.get("dryRun"));
+            return run(() -> Json.ok(operations.rewind(projection, target, dryRun, slice, tokenId)));
+          }))));
+    });
+  }
+
+  private HttpResponse status() throws Exception {
+    List<ProjectionStatusQuery.SliceStatus> all =
+        operations.inTransaction(c -> ProjectionStatusQuery.all(c, projections.stream().map(ReadModelProjection::name).toList(), slices));
+    List<ProjectionStatus> grouped = new ArrayList<>();
+    for (ReadModelProjection p : projections) {
+      grouped.add(new ProjectionStatus(p.name(), p.replaySafe(), all.stream().filter(s -> s.projection().equals(p.name())).toList()));
+    }
+    return Json.ok(new Status(Instant.now(), grouped));
+  }
+
+  private Route authenticated(Function<String, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> {
+      Optional<String> presented = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim());
+      if (presented.isPresent() && token.matches(presented.get())) {
+        return inner.apply(token.id());
+      }
+      String why = header.isEmpty() ? "an Authorization: Bearer <token> header is required" : "the bearer token is not valid";
+      return complete(
+          Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", why)
+              .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "readside-admin"))));
+    });
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    HttpResponse run() throws Exception;
+  }
+
+  /** Admin work is blocking (JDBC, waiting on instances): off Pekko's threads, errors as JSON. */
+  private Route run(Work work) {
+    CompletableFuture<HttpResponse> response =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return work.run();
+              } catch (ProjectionOperations.Refused e) {
+                return Json.error(e.code.equals("not_found") ? StatusCodes.NOT_FOUND : StatusCodes.CONFLICT, e.code, e.getMessage());
+              } catch (BadRequest e) {
+                return Json.error(StatusCodes.BAD_REQUEST, e.code(), e.getMessage());
+              } catch (RuntimeException e) {
+                if (e.getCause() instanceof ProjectionOperations.Refused r) {
+                  return Json.error(StatusCodes.CONFLICT, r.code, r.getMessage());
+                }
+                throw e;
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            },
+            executor);
+    return onSuccess(response, r -> complete(r));
+  }
+
+  private static RewindTarget rewindTarget(JsonNode body) {
+    if (!body.isObject()) {
+      throw new BadRequest("invalid_body", "the body must be a JSON object");
+    }
+    body.fieldNames().forEachRemaining(f -> {
+      if (!Set.of("toOffset", "toTimestamp", "dryRun").contains(f)) {
+        throw new BadRequest("invalid_body", "unknown field " + f + "; expected toOffset or toTimestamp, and dryRun");
+      }
+    });
+    boolean hasOffset = body.has("toOffset");
+    if (hasOffset == body.has("toTimestamp")) {
+      throw new BadRequest("invalid_body", "give exactly one of toOffset (a journal ordering) or toTimestamp (ISO-8601)");
+    }
+    if (hasOffset) {
+      JsonNode offset = body.get("toOffset");
+      if (!offset.canConvertToExactIntegral() || !offset.canConvertToLong() || offset.asLong() < 0) {
+        throw new BadRequest("invalid_body", "toOffset must be a whole number >= 0, got " + offset);
+      }
+      return new RewindTarget.ToOffset(offset.asLong());
+    }
+    try {
+      return new RewindTarget.ToTimestamp(Instant.parse(body.get("toTimestamp").asText()));
+    } catch (DateTimeParseException e) {
+      throw new BadRequest("invalid_body", "toTimestamp must be an ISO-8601 instant like 2026-11-30T10:00:00Z, got " + body.get("toTimestamp"));
+    }
+  }
+
+  private static boolean dryRun(JsonNode node) {
+    if (!node.isBoolean()) {
+      throw new BadRequest("invalid_body", "dryRun must be true or false, got " + node);
+    }
+    return node.asBoolean();
+  }
+
+  private static int parseSlice(String raw) {
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new BadRequest("invalid_parameter", "slice must be a whole number, got '" + raw + "'");
+    }
+  }
+
+  private static int limit(Optional<String> raw, int fallback, int max) {
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(raw.get().trim());
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // same message as out of range
+    }
+    throw new BadRequest("invalid_parameter", "limit must be from 1 to " + max + ", got '" + raw.get() + "'");
+  }
+}

@@ -1,0 +1,327 @@
+package io.readside.projections.admin;
+
+import io.readside.events.CartTags;
+import io.readside.projections.ReadModelProjection;
+import io.readside.projections.Worker;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.javadsl.ProjectionManagement;
+
+/**
+ * Pause, resume, rebuild and rewind, per slice, whether the instance runs, is paused or is
+ * stopped. The database is the source of truth (paused flag, offsets); a running instance is told
+ * through ProjectionManagement. Before an offset moves, the running instance is paused, so it
+ * cannot commit an offset it still holds in memory; the slice's rows and its offset then change
+ * in one transaction, and the instance is resumed if it was running before.
+ */
+final class ProjectionOperations {
+  private static final Duration TELL_TIMEOUT = Duration.ofSeconds(8);
+
+  record SliceOutcome(int slice, Long offsetBefore, Long offsetAfter, long eventsToReplay, boolean instanceAcknowledged, String note) {}
+
+  record Result(String projection, String action, boolean dryRun, List<SliceOutcome> slices) {}
+
+  /** Where a rewind goes: an offset, or the last event written before a time. */
+  sealed interface RewindTarget {
+    record ToOffset(long offset) implements RewindTarget {}
+
+    record ToTimestamp(Instant timestamp) implements RewindTarget {}
+  }
+
+  /** An operation that cannot be done for this projection (e.g. rewind of a non-replay-safe one). */
+  static final class Refused extends RuntimeException {
+    final String code;
+
+    Refused(String code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  private final ActorSystem<?> system;
+  private final DataSource pool;
+  private final int slices;
+  private final Executor executor;
+
+  ProjectionOperations(ActorSystem<?> system, DataSource pool, int slices, Executor executor) {
+    this.system = system;
+    this.pool = pool;
+    this.slices = slices;
+    this.executor = executor;
+  }
+
+  List<Integer> slices(Optional<Integer> slice) {
+    if (slice.isPresent() && (slice.get() < 0 || slice.get() >= slices)) {
+      throw new io.readside.platform.BadRequest("invalid_parameter", "slice must be from 0 to " + (slices - 1) + ", got " + slice.get());
+    }
+    return slice.map(List::of).orElseGet(() -> IntStream.range(0, slices).boxed().toList());
+  }
+
+  Result pause(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws Exception {
+    return setPaused(projection, slice, tokenId, true);
+  }
+
+  Result resume(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws Exception {
+    return setPaused(projection, slice, tokenId, false);
+  }
+
+  private Result setPaused(ReadModelProjection projection, Optional<Integer> slice, String tokenId, boolean paused) throws Exception {
+    List<SliceOutcome> outcomes =
+        forEachSlice(
+            slices(slice),
+            s -> {
+              ProjectionId id = Worker.projectionId(projection, s);
+              inTransaction(c -> {
+                OffsetStore.setPaused(c, id, paused);
+                return null;
+              });
+              boolean acknowledged = tell(id, pm -> paused ? pm.pause(id) : pm.resume(id));
+              Long offset = inTransaction(c -> OffsetStore.offset(c, id).orElse(null));
+              return new SliceOutcome(s, offset, offset, 0, acknowledged,
+                  acknowledged ? null : "no running instance answered; it starts " + (paused ? "paused" : "running") + " when it starts");
+            });
+    Result result = new Result(projection.name(), paused ? "pause" : "resume", false, outcomes);
+    audit(result, Map.of("slice", slice.map(Object::toString).orElse("all")), tokenId);
+    return result;
+  }
+
+  /** For each slice: delete its rows and reset its offset in one transaction, then replay from the start. */
+  Result rebuild(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws Exception {
+    List<SliceOutcome> outcomes =
+        forEachSlice(
+            slices(slice),
+            s ->
+                whilePaused(
+                    projection,
+                    s,
+                    (c, id) -> {
+                      Long before = OffsetStore.offset(c, id).orElse(null);
+                      String tag = CartTags.tagForSlice(s);
+                      int deleted = projection.deleteSlice(c, s);
+                      OffsetStore.clearOffset(c, id);
+                      long head = OffsetStore.head(c, tag);
+                      long toReplay = OffsetStore.eventsBetween(c, tag, 0, head);
+                      markRebuild(c, id, head, toReplay);
+                      return new SliceOutcome(s, before, null, toReplay, false, "deleted " + deleted + " rows");
+                    }));
+    Result result = new Result(projection.name(), "rebuild", false, outcomes);
+    audit(result, Map.of("slice", slice.map(Object::toString).orElse("all")), tokenId);
+    return result;
+  }
+
+  Result rewind(ReadModelProjection projection, RewindTarget target, boolean dryRun, Optional<Integer> slice, String tokenId)
+      throws Exception {
+    if (!projection.replaySafe()) {
+      throw new Refused(
+          "not_replay_safe",
+          projection.name() + " adds up what it sees, so replaying events would count them twice; rewind is refused."
+              + " Rebuild it instead: POST /admin/projections/" + projection.name() + "/rebuild");
+    }
+    List<SliceOutcome> outcomes =
+        forEachSlice(
+            slices(slice),
+            s -> {
+              ProjectionId id = Worker.projectionId(projection, s);
+              SliceOutcome planned = inTransaction(c -> planRewind(c, id, s, target));
+              if (dryRun || planned.eventsToReplay() == 0) {
+                return planned;
+              }
+              return whilePaused(
+                  projection,
+                  s,
+                  (c, pid) -> {
+                    // Plan again inside the transaction: the offset may have moved since.
+                    SliceOutcome now = planRewind(c, pid, s, target);
+                    if (now.offsetAfter() == 0) {
+                      OffsetStore.clearOffset(c, pid);
+                    } else {
+                      OffsetStore.setOffset(c, pid, now.offsetAfter());
+                    }
+                    return now;
+                  });
+            });
+    Result result = new Result(projection.name(), "rewind", dryRun, outcomes);
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    switch (target) {
+      case RewindTarget.ToOffset o -> arguments.put("toOffset", o.offset());
+      case RewindTarget.ToTimestamp t -> arguments.put("toTimestamp", t.timestamp().toString());
+    }
+    arguments.put("dryRun", dryRun);
+    arguments.put("slice", slice.map(Object::toString).orElse("all"));
+    audit(result, arguments, tokenId);
+    return result;
+  }
+
+  private static SliceOutcome planRewind(Connection c, ProjectionId id, int slice, RewindTarget target) throws SQLException {
+    String tag = CartTags.tagForSlice(slice);
+    long current = OffsetStore.offset(c, id).orElse(0L);
+    long wanted =
+        switch (target) {
+          case RewindTarget.ToOffset o -> o.offset();
+          case RewindTarget.ToTimestamp t -> OffsetStore.offsetBefore(c, tag, t.timestamp().toEpochMilli());
+        };
+    long to = Math.min(wanted, current);
+    long replay = to < current ? OffsetStore.eventsBetween(c, tag, to, current) : 0;
+    return new SliceOutcome(slice, current, to, replay, false, replay == 0 ? "nothing to replay" : null);
+  }
+
+  /** Offset changes on one slice, with its instance paused around them, resumed after if it ran. */
+  @FunctionalInterface
+  private interface SliceChange {
+    SliceOutcome apply(Connection c, ProjectionId id) throws SQLException;
+  }
+
+  private SliceOutcome whilePaused(ReadModelProjection projection, int slice, SliceChange change) throws Exception {
+    ProjectionId id = Worker.projectionId(projection, slice);
+    boolean wasPaused = inTransaction(c -> OffsetStore.isPaused(c, id));
+    Optional<String> runningOn = inTransaction(c -> runningNode(c, id));
+    // Persist the pause first: an instance that starts meanwhile starts paused.
+    inTransaction(c -> {
+      OffsetStore.setPaused(c, id, true);
+      return null;
+    });
+    boolean acknowledged = tell(id, pm -> pm.pause(id));
+    if (!acknowledged && runningOn.isPresent()) {
+      inTransaction(c -> {
+        OffsetStore.setPaused(c, id, wasPaused);
+        return null;
+      });
+      return new SliceOutcome(slice, null, null, 0, false,
+          "the instance on " + runningOn.get() + " did not confirm the pause; nothing changed, try again");
+    }
+    SliceOutcome outcome = inTransaction(c -> change.apply(c, id));
+    if (!wasPaused) {
+      inTransaction(c -> {
+        OffsetStore.setPaused(c, id, false);
+        return null;
+      });
+      // A paused instance re-reads its offset from the store when resumed.
+      acknowledged = tell(id, pm -> pm.resume(id)) || acknowledged;
+    }
+    return new SliceOutcome(outcome.slice(), outcome.offsetBefore(), outcome.offsetAfter(), outcome.eventsToReplay(), acknowledged, outcome.note());
+  }
+
+  private static Optional<String> runningNode(Connection c, ProjectionId id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            SELECT node FROM readside_projection_slice
+             WHERE projection_name = ? AND projection_key = ? AND heartbeat_at > now() - make_interval(secs => ?)
+            """)) {
+      ps.setString(1, id.name());
+      ps.setString(2, id.key());
+      ps.setLong(3, ProjectionStatusQuery.STALE_AFTER.toSeconds());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void markRebuild(Connection c, ProjectionId id, long target, long events) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            INSERT INTO readside_projection_slice (projection_name, projection_key, rebuild_started_at, rebuild_target, rebuild_events)
+            VALUES (?, ?, now(), ?, ?)
+            ON CONFLICT (projection_name, projection_key) DO UPDATE SET
+                   rebuild_started_at = now(), rebuild_target = EXCLUDED.rebuild_target, rebuild_events = EXCLUDED.rebuild_events
+            """)) {
+      ps.setString(1, id.name());
+      ps.setString(2, id.key());
+      ps.setLong(3, target);
+      ps.setLong(4, events);
+      ps.executeUpdate();
+    }
+  }
+
+  /** True when a running instance acknowledged; false when none answered in time. */
+  private boolean tell(ProjectionId id, Function<ProjectionManagement, CompletionStage<Done>> operation) {
+    try {
+      operation.apply(ProjectionManagement.get(system)).toCompletableFuture().get(TELL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @FunctionalInterface
+  interface SliceWork {
+    SliceOutcome run(int slice) throws Exception;
+  }
+
+  /** Slices in parallel: telling instances that are not running waits for a timeout each. */
+  private List<SliceOutcome> forEachSlice(List<Integer> sliceList, SliceWork work) throws Exception {
+    List<CompletableFuture<SliceOutcome>> futures = new ArrayList<>();
+    for (int s : sliceList) {
+      futures.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return work.run(s);
+                } catch (RuntimeException e) {
+                  throw e;
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              executor));
+    }
+    List<SliceOutcome> out = new ArrayList<>();
+    for (CompletableFuture<SliceOutcome> f : futures) {
+      out.add(f.join());
+    }
+    return out;
+  }
+
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private void audit(Result result, Map<String, Object> arguments, String tokenId) throws SQLException {
+    Map<String, Long> before = new LinkedHashMap<>();
+    Map<String, Long> after = new LinkedHashMap<>();
+    for (SliceOutcome o : result.slices()) {
+      before.put(Integer.toString(o.slice()), o.offsetBefore());
+      after.put(Integer.toString(o.slice()), o.offsetAfter());
+    }
+    String outcome = result.dryRun() ? "dry-run" : result.slices().stream().anyMatch(o -> o.note() != null && o.note().contains("nothing changed")) ? "partial" : "done";
+    inTransaction(c -> {
+      AdminAudit.record(c, result.action(), result.projection(), arguments, before, after, tokenId, outcome);
+      return null;
+    });
+  }
+}
