@@ -14,7 +14,11 @@ final class TestNodes {
   private TestNodes() {}
 
   static Config config() {
-    return ReadsideConfig.load(
+    return config(ConfigFactory.empty());
+  }
+
+  static Config config(Config extra) {
+    return ReadsideConfig.load(extra.withFallback(
         ConfigFactory.parseMap(
             Map.of(
                 "pekko.remote.artery.canonical.port", 0,
@@ -24,7 +28,11 @@ final class TestNodes {
                 "readside.admin.token", ADMIN_TOKEN,
                 "readside.slices", 4,
                 "readside.worker.pool-size", 4,
-                "pekko.loglevel", "WARNING")));
+                "pekko.loglevel", "WARNING"))));
+  }
+
+  static ReadsideNode start(DatabaseSettings db, Set<Role> roles, Config extra) {
+    return ReadsideNode.start(config(extra), db, roles);
   }
 
   static ReadsideNode start(DatabaseSettings db, Set<Role> roles) {

@@ -1,0 +1,210 @@
+package io.readside.ops;
+
+import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.readside.events.CartTags;
+import io.readside.migrations.Migrations;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.TestDatabase;
+import io.readside.platform.TestSql;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A handler that fails on one cart's event: with policy park, the event and the cart's later
+ * events are dead-lettered while other carts flow on, and a retry after the fix applies them in
+ * order; with policy stop, the projection stays at its offset with the error in the status.
+ */
+class PoisonEventIT {
+  private static DatabaseSettings db;
+  private static ReadsideNode node;
+  private static HttpJson write;
+  private static HttpJson read;
+  private static HttpJson admin;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.freshDatabase(PoisonEventIT.class);
+    Migrations.migrate(db);
+    node =
+        TestNodes.start(
+            db,
+            ReadsideNode.allRoles(),
+            ConfigFactory.parseMap(
+                Map.of(
+                    "readside.worker.failures.retries", 1,
+                    "readside.worker.failures.first-backoff", "20ms",
+                    "readside.worker.failures.policies.\"daily-sales\"", "stop",
+                    "pekko.projection.restart-backoff.min-backoff", "500ms",
+                    "pekko.projection.restart-backoff.max-backoff", "1s")));
+    write = new HttpJson(node.writeSideAddress().orElseThrow());
+    read = new HttpJson(node.readApiAddress().orElseThrow());
+    admin = TestNodes.admin(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  /** A database fault that only hits cart lines of one item: the kind of bug a deploy can bring. */
+  private static void breakItem(String item) {
+    TestSql.update(db, """
+        CREATE OR REPLACE FUNCTION read_model.test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.item_id = '%s' THEN RAISE EXCEPTION 'item %s cannot be stored'; END IF;
+          RETURN NEW;
+        END $$""".formatted(item, item));
+    TestSql.update(db, "CREATE TRIGGER test_poison BEFORE INSERT OR UPDATE ON read_model.cart_line FOR EACH ROW EXECUTE FUNCTION read_model.test_poison()");
+  }
+
+  private static void fix() {
+    TestSql.update(db, "DROP TRIGGER test_poison ON read_model.cart_line");
+  }
+
+  private static long add(String cart, String item, int quantity, long price) {
+    HttpJson.Reply r = write.post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":" + quantity + ",\"unitPriceCents\":" + price + "}");
+    assertEquals(200, r.status(), r.body().toString());
+    return r.body().get("seqNr").asLong();
+  }
+
+  private static String cartInSlice(String prefix, int slice) {
+    for (int i = 0; ; i++) {
+      if (CartTags.sliceOf(prefix + i, 4) == slice) {
+        return prefix + i;
+      }
+    }
+  }
+
+  private static List<JsonNode> parked(String cart) {
+    List<JsonNode> out = new ArrayList<>();
+    admin.get("/admin/dead-letters?status=parked").body().get("items").forEach(d -> {
+      if (d.get("persistenceId").asText().equals("ShoppingCart|" + cart) && d.get("projection").asText().equals("cart-summary")) {
+        out.add(d);
+      }
+    });
+    out.sort((a, b) -> Long.compare(a.get("seqNr").asLong(), b.get("seqNr").asLong()));
+    return out;
+  }
+
+  @Test
+  void aPoisonEventIsParkedWithItsCartsLaterEventsWhileOtherCartsFlowAndARetryAfterTheFixAppliesThemInOrder() {
+    breakItem("poison");
+    String poisoned = cartInSlice("poisoned-", 2);
+    String neighbour = cartInSlice("neighbour-", 2);
+    add(poisoned, "apple", 2, 100);
+    add(poisoned, "poison", 1, 700);
+    add(neighbour, "apple", 1, 100);
+    add(poisoned, "pear", 3, 50);
+    assertEquals(200, write.put("/carts/" + poisoned + "/items/apple", "{\"quantity\":5}").status());
+    long last = write.post("/carts/" + poisoned + "/checkout", "").body().get("seqNr").asLong();
+    long neighbourLast = write.post("/carts/" + neighbour + "/checkout", "").body().get("seqNr").asLong();
+    assertEquals(5, last);
+
+    // The other cart of the same slice is projected in full.
+    HttpJson.Reply other = read.get("/carts/" + neighbour + "?minSeqNr=" + neighbourLast + "&waitMs=10000");
+    assertEquals(200, other.status(), other.body().toString());
+    assertEquals("checked_out", other.body().get("status").asText());
+
+    // The poison event is parked, and every later event of its cart behind it.
+    eventually(Duration.ofSeconds(20), () -> assertEquals(4, parked(poisoned).size()));
+    List<JsonNode> chain = parked(poisoned);
+    JsonNode head = chain.get(0);
+    assertEquals(2, head.get("seqNr").asLong());
+    assertTrue(head.get("error").asText().contains("item poison cannot be stored"), head.toString());
+    assertEquals("ItemAdded", head.get("eventType").asText());
+    assertEquals("poison", head.get("event").get("itemId").asText());
+    for (JsonNode behind : chain.subList(1, chain.size())) {
+      assertEquals(head.get("id").asLong(), behind.get("blockedBy").asLong(), behind.toString());
+    }
+    JsonNode stuck = read.get("/carts/" + poisoned).body();
+    assertEquals(1, stuck.get("seqNr").asLong());
+    assertEquals("open", stuck.get("status").asText());
+
+    // Retrying before the fix fails, changes nothing, and counts the attempt.
+    HttpJson.Reply early = admin.post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "");
+    assertEquals(409, early.status(), early.body().toString());
+    assertEquals("retry_failed", early.body().get("error").asText());
+    assertEquals(2, parked(poisoned).get(0).get("attempts").asInt());
+
+    fix();
+    HttpJson.Reply retried = admin.post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "");
+    assertEquals(200, retried.status(), retried.body().toString());
+    assertEquals(4, retried.body().get("applied").size());
+    assertEquals(0, parked(poisoned).size());
+
+    JsonNode cart = read.get("/carts/" + poisoned + "?minSeqNr=" + last + "&waitMs=5000").body();
+    assertEquals(5, cart.get("seqNr").asLong(), cart.toString());
+    assertEquals("checked_out", cart.get("status").asText());
+    assertEquals(5 * 100 + 700 + 3 * 50, cart.get("totalCents").asLong());
+    assertEquals(3, cart.get("lineCount").asInt());
+
+    // A retried dead letter is no longer parked: retrying it again is refused; unknown ids are 404.
+    assertEquals(409, admin.post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "").status());
+    assertEquals(404, admin.post("/admin/dead-letters/999999/retry", "").status());
+    // The other projections never failed: they saw every event.
+    eventually(Duration.ofSeconds(10), () -> assertEquals(1L,
+        TestSql.longValue(db, "SELECT quantity_checked_out FROM read_model.item_popularity WHERE item_id = 'poison'")));
+  }
+
+  @Test
+  void aDiscardedDeadLetterStaysOutAndIsAudited() {
+    breakItem("cursed");
+    String cart = cartInSlice("discarded-", 1);
+    add(cart, "cursed", 1, 10);
+    eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
+    long id = parked(cart).get(0).get("id").asLong();
+    HttpJson.Reply discarded = admin.post("/admin/dead-letters/" + id + "/discard", "");
+    assertEquals(200, discarded.status(), discarded.body().toString());
+    assertEquals("discarded", discarded.body().get("status").asText());
+    assertEquals(0, parked(cart).size());
+    assertEquals(409, admin.post("/admin/dead-letters/" + id + "/discard", "").status());
+    fix();
+    JsonNode audit = admin.get("/admin/audit").body().get("items");
+    boolean found = false;
+    for (JsonNode a : audit) {
+      found |= a.get("action").asText().equals("discard-dead-letter") && a.get("arguments").get("id").asLong() == id;
+    }
+    assertTrue(found, audit.toString());
+  }
+
+  @Test
+  void withPolicyStopTheProjectionStaysAtItsOffsetWithTheErrorInTheStatusUntilFixed() {
+    TestSql.update(db, """
+        CREATE OR REPLACE FUNCTION read_model.test_stop() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'daily sales are read-only today'; END $$""");
+    TestSql.update(db, "CREATE TRIGGER test_stop BEFORE INSERT OR UPDATE ON read_model.daily_sales_by_slice FOR EACH ROW EXECUTE FUNCTION read_model.test_stop()");
+    String cart = cartInSlice("stopped-", 3);
+    add(cart, "tea", 2, 300);
+    long seq = write.post("/carts/" + cart + "/checkout", "").body().get("seqNr").asLong();
+    assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000").status());
+    eventually(Duration.ofSeconds(20), () -> {
+      JsonNode slice = dailySalesSlice3();
+      assertTrue(slice.get("lagEvents").asLong() > 0, slice.toString());
+      assertTrue(slice.get("lastError").asText().contains("daily sales are read-only today"), slice.toString());
+    });
+    assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM readside_dead_letter WHERE projection_name = 'daily-sales'"));
+
+    TestSql.update(db, "DROP TRIGGER test_stop ON read_model.daily_sales_by_slice");
+    eventually(Duration.ofSeconds(30), () -> assertEquals(0, dailySalesSlice3().get("lagEvents").asLong()));
+    assertEquals(600L, TestSql.longValue(db, "SELECT revenue_cents FROM read_model.daily_sales_by_slice WHERE slice = 3"));
+  }
+
+  private static JsonNode dailySalesSlice3() {
+    for (JsonNode p : admin.get("/admin/projections").body().get("projections")) {
+      if (p.get("projection").asText().equals("daily-sales")) {
+        return p.get("slices").get(3);
+      }
+    }
+    throw new AssertionError("no daily-sales in status");
+  }
+}
