@@ -1,0 +1,144 @@
+package io.readside.ops;
+
+import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.readside.events.CartTags;
+import io.readside.migrations.Migrations;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.TestDatabase;
+import io.readside.platform.TestSql;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Makes the JDBC journal lose events the way it does in production: a journal write that commits
+ * after the read journal's gap window. Its ordering was handed out before later writes that
+ * commit first; eventsByTag waits out the window, then moves past the hole for ever. The audit
+ * must report those carts, and report nothing on a healthy run.
+ */
+class CompletenessAuditIT {
+  private static final int SLICE = 1;
+  private static DatabaseSettings db;
+  private static ReadsideNode node;
+  private static HttpJson write;
+  private static HttpJson read;
+  private static HttpJson admin;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.freshDatabase(CompletenessAuditIT.class);
+    Migrations.migrate(db);
+    // A 0.5 s gap window (5 x 100 ms) instead of Readside's 10 s, so a 3 s late commit is skipped.
+    node = TestNodes.start(db, ReadsideNode.allRoles(), ConfigFactory.parseMap(Map.of(
+        "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
+        "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms")));
+    write = new HttpJson(node.writeSideAddress().orElseThrow());
+    read = new HttpJson(node.readApiAddress().orElseThrow());
+    admin = TestNodes.admin(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static String cartInSlice(String prefix) {
+    for (int i = 0; ; i++) {
+      if (CartTags.sliceOf(prefix + i, 4) == SLICE) {
+        return prefix + i;
+      }
+    }
+  }
+
+  private static long add(String cart, String item) {
+    HttpJson.Reply r = write.post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":1,\"unitPriceCents\":100}");
+    assertEquals(200, r.status(), r.body().toString());
+    return r.body().get("seqNr").asLong();
+  }
+
+  private static JsonNode audit() {
+    HttpJson.Reply r = admin.get("/admin/audit/completeness");
+    assertEquals(200, r.status(), r.body().toString());
+    return r.body();
+  }
+
+  @Test
+  void theAuditFindsEventsSkippedByALateCommitAndNothingOnAHealthyRun() throws Exception {
+    String healthy = cartInSlice("healthy-");
+    add(healthy, "a");
+    long seq = add(healthy, "b");
+    assertEquals(200, read.get("/carts/" + healthy + "?minSeqNr=" + seq + "&waitMs=10000").status());
+    eventually(Duration.ofSeconds(10), () -> {
+      JsonNode report = audit();
+      assertEquals(0, report.get("skippedCarts").asInt(), report.toString());
+      assertEquals(2, report.get("eventsBehindOffsets").asLong(), report.toString());
+    });
+
+    String lateWithFollowUp = cartInSlice("late-a-");
+    String lateAlone = cartInSlice("late-b-");
+    add(lateWithFollowUp, "first");
+    add(lateAlone, "first");
+    // Each cart's second write holds its transaction open for 3 s after its ordering is taken.
+    TestSql.update(db, """
+        CREATE FUNCTION test_late_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$""");
+    TestSql.update(db, "CREATE TRIGGER test_late_commit BEFORE INSERT ON event_journal FOR EACH ROW "
+        + "WHEN (NEW.sequence_number = 2 AND (NEW.persistence_id = 'ShoppingCart|" + lateWithFollowUp
+        + "' OR NEW.persistence_id = 'ShoppingCart|" + lateAlone + "')) EXECUTE FUNCTION test_late_commit()");
+    CompletableFuture<Long> lateA = CompletableFuture.supplyAsync(() -> add(lateWithFollowUp, "late"));
+    CompletableFuture<Long> lateB = CompletableFuture.supplyAsync(() -> add(lateAlone, "late"));
+    Thread.sleep(300);
+    // Meanwhile other carts of the slice commit above the hole, and the projection moves past it.
+    long last = 0;
+    String other = cartInSlice("other-");
+    for (int i = 0; i < 10; i++) {
+      last = add(other, "item-" + i);
+      Thread.sleep(100);
+    }
+    assertEquals(200, read.get("/carts/" + other + "?minSeqNr=" + last + "&waitMs=10000").status());
+    assertEquals(2, lateA.get());
+    assertEquals(2, lateB.get());
+    TestSql.update(db, "DROP TRIGGER test_late_commit ON event_journal");
+    long followUp = add(lateWithFollowUp, "after");
+    assertEquals(3, followUp);
+    assertEquals(200, read.get("/carts/" + lateWithFollowUp + "?minSeqNr=3&waitMs=10000").status());
+
+    // The projection applied seqNr 3 of one cart and never saw seqNr 2 of either.
+    assertEquals(1, read.get("/carts/" + lateAlone).body().get("seqNr").asLong());
+    eventually(Duration.ofSeconds(10), () -> {
+      JsonNode report = audit();
+      Map<String, JsonNode> skipped = new HashMap<>();
+      report.get("skipped").forEach(s -> skipped.put(s.get("cartId").asText(), s));
+      assertEquals(2, report.get("skippedCarts").asInt(), report.toString());
+      JsonNode hole = skipped.get(lateWithFollowUp);
+      assertEquals("hole", hole.get("how").asText());
+      assertEquals(List.of(2L), longs(hole.get("missingSeqNrs")));
+      assertEquals(3, hole.get("journalSeqNr").asLong());
+      JsonNode behind = skipped.get(lateAlone);
+      assertEquals("behind-offset", behind.get("how").asText());
+      assertEquals(List.of(2L), longs(behind.get("missingSeqNrs")));
+      assertEquals(1, behind.get("appliedSeqNr").asLong());
+    });
+
+    // A rebuild of the slice replays the journal as it now is: complete again.
+    admin.post("/admin/projections/cart-summary/rebuild?slice=" + SLICE, "");
+    assertEquals(200, read.get("/carts/" + lateAlone + "?minSeqNr=2&waitMs=10000").status());
+    eventually(Duration.ofSeconds(15), () -> assertEquals(0, audit().get("skippedCarts").asInt()));
+  }
+
+  private static List<Long> longs(JsonNode array) {
+    java.util.ArrayList<Long> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asLong()));
+    return out;
+  }
+}
