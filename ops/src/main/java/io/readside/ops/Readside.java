@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
       NodeCommands.WriteSideCommand.class,
       NodeCommands.WorkerCommand.class,
       NodeCommands.ReadApiCommand.class,
-      MigrateCommand.class
+      MigrateCommand.class,
+      AdminCommand.class,
+      AuditCommand.class
     })
 public final class Readside {
 

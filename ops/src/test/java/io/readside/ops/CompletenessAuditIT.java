@@ -130,10 +130,19 @@ class CompletenessAuditIT {
       assertEquals(1, behind.get("appliedSeqNr").asLong());
     });
 
+    // `readside audit` finds the same straight from the database, for cron and alerts.
+    Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password());
+    Jar.Result cli = Jar.run(env, "audit");
+    assertEquals(3, cli.exit(), cli.output());
+    assertTrue(cli.output().contains("2 cart(s) with skipped events"), cli.output());
+    assertTrue(cli.output().contains(lateAlone) && cli.output().contains(lateWithFollowUp), cli.output());
+
     // A rebuild of the slice replays the journal as it now is: complete again.
     admin.post("/admin/projections/cart-summary/rebuild?slice=" + SLICE, "");
     assertEquals(200, read.get("/carts/" + lateAlone + "?minSeqNr=2&waitMs=10000").status());
     eventually(Duration.ofSeconds(15), () -> assertEquals(0, audit().get("skippedCarts").asInt()));
+    Jar.Result clean = Jar.run(env, "audit");
+    assertEquals(0, clean.exit(), clean.output());
   }
 
   private static List<Long> longs(JsonNode array) {

@@ -24,16 +24,14 @@ import org.junit.jupiter.api.Test;
  * command the banner prints.
  */
 class DevCommandIT {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path ROOT = Jar.ROOT;
 
   @Test
   void devServesEverythingOnTheEmbeddedDatabaseAndTheDemoIsVisibleThroughHttpAndPsql() throws Exception {
     Path dataDir = Files.createTempDirectory("readside-dev-it");
     int pgPort = freePort();
     ProcessBuilder builder =
-        new ProcessBuilder(
-                javaBinary(), "-Xmx512m", "-jar", ROOT.resolve("ops/target/readside.jar").toString(),
-                "dev", "--fresh", "--data-dir", dataDir.toString(), "--pg-port", String.valueOf(pgPort))
+        new ProcessBuilder(Jar.command("dev", "--fresh", "--data-dir", dataDir.toString(), "--pg-port", String.valueOf(pgPort)))
             .redirectErrorStream(true);
     builder.environment().remove("DATABASE_URL");
     builder.environment().put("WRITE_SIDE_PORT", String.valueOf(freePort()));
@@ -46,6 +44,8 @@ class DevCommandIT {
       String write = null;
       String read = null;
       String psql = null;
+      String admin = null;
+      String token = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       String line;
       while (System.nanoTime() < deadline && (line = lines.readLine()) != null) {
@@ -53,11 +53,14 @@ class DevCommandIT {
         write = match(line, "^\\s+write side\\s+(http://\\S+)", write);
         read = match(line, "^\\s+read API\\s+(http://\\S+)", read);
         psql = match(line, "^\\s+psql\\s+(psql .+)$", psql);
+        admin = match(line, "^\\s+admin\\s+(http://\\S+)", admin);
+        token = match(line, "^\\s+admin\\s+http://\\S+\\s+token: (\\S+)", token);
         if (line.startsWith("Stop with Ctrl-C")) {
           break;
         }
       }
-      assertTrue(write != null && read != null && psql != null, "banner not printed:\n" + String.join("\n", output));
+      assertTrue(write != null && read != null && psql != null && admin != null && token != null,
+          "banner not printed:\n" + String.join("\n", output));
       Thread drain = new Thread(() -> lines.lines().forEach(output::add));
       drain.setDaemon(true);
       drain.start();
@@ -73,6 +76,10 @@ class DevCommandIT {
       List<String> psqlCommand = new ArrayList<>(List.of(psql.split(" ")));
       psqlCommand.addAll(List.of("-tA", "-c", "SELECT status || ' ' || total_cents FROM read_model.cart_summary WHERE cart_id = '" + cartId + "'"));
       assertEquals("checked_out 549", run(psqlCommand).trim());
+
+      // The printed admin token opens the admin endpoint.
+      HttpJson adminClient = new HttpJson(new java.net.InetSocketAddress("127.0.0.1", java.net.URI.create(admin).getPort()), "Bearer " + token);
+      assertEquals(200, adminClient.get("/admin/projections").status());
     } finally {
       dev.destroy();
       assertTrue(dev.waitFor(60, TimeUnit.SECONDS), "dev did not stop on SIGTERM");
@@ -91,10 +98,6 @@ class DevCommandIT {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
     assertEquals(0, p.exitValue(), command + "\n" + out);
     return out;
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static int freePort() throws IOException {

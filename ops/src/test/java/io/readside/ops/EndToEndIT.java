@@ -48,6 +48,14 @@ class EndToEndIT {
     ReadModelAssertions.eventually(
         java.time.Duration.ofSeconds(10),
         () -> assertEquals(3 * 4, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store")));
+
+    // A healthy run is complete: the audit checks every event the projection moved past.
+    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(10), () -> {
+      HttpJson.Reply audit = TestNodes.admin(node).get("/admin/audit/completeness");
+      assertEquals(200, audit.status());
+      assertEquals(0, audit.body().get("skippedCarts").asInt(), audit.body().toString());
+      assertEquals(events, audit.body().get("eventsBehindOffsets").asLong(), audit.body().toString());
+    });
   }
 
   @Test

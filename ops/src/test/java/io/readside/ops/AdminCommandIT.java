@@ -1,0 +1,97 @@
+package io.readside.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.readside.migrations.Migrations;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.TestDatabase;
+import io.readside.platform.TestSql;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** `readside admin ...` drives the same routes as curl would, with the token from a file. */
+class AdminCommandIT {
+  private static DatabaseSettings db;
+  private static ReadsideNode node;
+  private static Path tokenFile;
+  private static String url;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = TestDatabase.freshDatabase(AdminCommandIT.class);
+    Migrations.migrate(db);
+    node = TestNodes.start(db, ReadsideNode.allRoles());
+    tokenFile = Files.createTempFile("readside-token", ".txt");
+    Files.writeString(tokenFile, TestNodes.ADMIN_TOKEN + "\n");
+    url = "http://127.0.0.1:" + node.adminAddress().orElseThrow().getPort();
+    HttpJson write = new HttpJson(node.writeSideAddress().orElseThrow());
+    assertEquals(200, write.post("/carts/cli-1/items", "{\"itemId\":\"a\",\"quantity\":1,\"unitPriceCents\":5}").status());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+    Files.deleteIfExists(tokenFile);
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run admin(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Readside.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] full = new String[args.length + 5];
+    full[0] = "admin";
+    full[1] = "--url";
+    full[2] = url;
+    full[3] = "--token-file";
+    full[4] = tokenFile.toString();
+    System.arraycopy(args, 0, full, 5, args.length);
+    return new Run(cli.execute(full), out.toString(), err.toString());
+  }
+
+  @Test
+  void aWorkerRefusesToStartWithoutAnAdminToken() throws Exception {
+    Jar.Result result = Jar.run(java.util.Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "CLUSTER_PORT", "0"), "worker");
+    assertEquals(1, result.exit(), result.output());
+    assertTrue(result.output().contains("readside: ADMIN_TOKEN must be set"), result.output());
+  }
+
+  @Test
+  void statusPrintsATableOfEverySlice() {
+    Run run = admin("status");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().startsWith("PROJECTION"), run.out());
+    assertEquals(1 + 3 * 4, run.out().strip().lines().count(), run.out());
+  }
+
+  @Test
+  void pauseAndResumeGoThroughTheAdminRoutesAndAreAudited() {
+    assertEquals(0, admin("pause", "daily-sales", "--slice", "2").exit());
+    assertEquals(1, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused AND projection_name = 'daily-sales'"));
+    assertEquals(0, admin("resume", "daily-sales", "--slice", "2").exit());
+    assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused"));
+    Run log = admin("audit-log", "--limit", "5");
+    assertTrue(log.out().contains("\"pause\"") && log.out().contains("\"resume\""), log.out());
+  }
+
+  @Test
+  void refusalsAreOneLineOnStderrWithExitCodeOne() {
+    Run run = admin("rewind", "item-popularity", "--to-offset", "0");
+    assertEquals(1, run.exit());
+    assertTrue(run.err().contains("409 not_replay_safe"), run.err());
+    Run dry = admin("rewind", "cart-summary", "--to-timestamp", "2000-01-01T00:00:00Z", "--dry-run");
+    assertEquals(0, dry.exit(), dry.err());
+    assertTrue(dry.out().contains("\"dryRun\" : true"), dry.out());
+    assertEquals(2, admin("rewind", "cart-summary").exit(), "picocli usage error without a target");
+  }
+}
