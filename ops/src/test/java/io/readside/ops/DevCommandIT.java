@@ -61,7 +61,13 @@ class DevCommandIT {
       }
       assertTrue(write != null && read != null && psql != null && admin != null && token != null,
           "banner not printed:\n" + String.join("\n", output));
-      Thread drain = new Thread(() -> lines.lines().forEach(output::add));
+      Thread drain = new Thread(() -> {
+        try {
+          lines.lines().forEach(output::add);
+        } catch (java.io.UncheckedIOException closed) {
+          // the process was stopped: its output ends here
+        }
+      });
       drain.setDaemon(true);
       drain.start();
 

@@ -28,18 +28,30 @@ public final class Json {
 
   private Json() {}
 
+  /** JSON text of a value (for jsonb columns and logs). */
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON text as plain maps, lists and values; null stays null. */
+  public static Object parse(String json) {
+    try {
+      return json == null ? null : MAPPER.readValue(json, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static HttpResponse ok(Object body) {
     return response(StatusCodes.OK, body);
   }
 
   public static HttpResponse response(StatusCode status, Object body) {
-    try {
-      return HttpResponse.create()
-          .withStatus(status)
-          .withEntity(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, write(body));
   }
 
   /** The error shape of every 4xx and 5xx: {@code {"error": code, "message": text}}. */

@@ -1,6 +1,5 @@
 package io.readside.projections;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.readside.events.CartEvent;
 import io.readside.platform.Json;
 import java.sql.Connection;
@@ -77,7 +76,7 @@ public final class DeadLetters {
       ps.setString(4, e.persistenceId());
       ps.setLong(5, e.seqNr());
       ps.setString(6, e.event().getClass().getSimpleName());
-      ps.setString(7, toJson(e.event()));
+      ps.setString(7, Json.write(e.event()));
       ps.setString(8, error);
       ps.setObject(9, blockedBy);
       try (ResultSet rs = ps.executeQuery()) {
@@ -159,7 +158,7 @@ public final class DeadLetters {
         out.add(
             new DeadLetter(
                 rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
-                rs.getString(7), fromJson(rs.getString(8)), rs.getString(9), (Long) rs.getObject(10), rs.getString(11),
+                rs.getString(7), Json.parse(rs.getString(8)), rs.getString(9), (Long) rs.getObject(10), rs.getString(11),
                 rs.getInt(12), instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14))));
       }
     }
@@ -168,21 +167,5 @@ public final class DeadLetters {
 
   private static Instant instant(Timestamp ts) {
     return ts == null ? null : ts.toInstant();
-  }
-
-  private static String toJson(CartEvent event) {
-    try {
-      return Json.MAPPER.writeValueAsString(event);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Object fromJson(String json) {
-    try {
-      return Json.MAPPER.readValue(json, Object.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

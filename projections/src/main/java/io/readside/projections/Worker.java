@@ -10,13 +10,14 @@ import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.projection.Projection;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
@@ -41,7 +42,7 @@ public final class Worker {
   public static void start(
       ActorSystem<?> system, Settings settings, DataSource pool, List<ReadModelProjection> projections) {
     SliceStatusRecorder recorder =
-        new SliceStatusRecorder(system, pool, org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString());
+        new SliceStatusRecorder(system, pool, Cluster.get(system).selfMember().address().toString());
     for (ReadModelProjection projection : projections) {
       ShardedDaemonProcess.get(system)
           .init(
@@ -62,7 +63,7 @@ public final class Worker {
     return ProjectionId.of(projection.name(), CartTags.tagForSlice(slice));
   }
 
-  static org.apache.pekko.projection.javadsl.GroupedProjection<org.apache.pekko.persistence.query.Offset, EventEnvelope<CartEvent>> instance(
+  static GroupedProjection<Offset, EventEnvelope<CartEvent>> instance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice) {
     SourceProvider<Offset, EventEnvelope<CartEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), CartTags.tagForSlice(slice));

@@ -27,6 +27,6 @@ public final class Admin {
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
     ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
     return HttpServers.bind(
-        system, settings.host(), settings.port(), new AdminRoutes(token, pool, projections, slices, operations, executor).route());
+        system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, executor).route());
   }
 }

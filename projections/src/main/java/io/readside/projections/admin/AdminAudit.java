@@ -1,6 +1,5 @@
 package io.readside.projections.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.readside.platform.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,9 +28,9 @@ final class AdminAudit {
             """)) {
       ps.setString(1, action);
       ps.setString(2, projection);
-      ps.setString(3, json(arguments));
-      ps.setString(4, before == null ? null : json(before));
-      ps.setString(5, after == null ? null : json(after));
+      ps.setString(3, Json.write(arguments));
+      ps.setString(4, before == null ? null : Json.write(before));
+      ps.setString(5, after == null ? null : Json.write(after));
       ps.setString(6, tokenId);
       ps.setString(7, outcome);
       ps.executeUpdate();
@@ -51,27 +50,11 @@ final class AdminAudit {
         while (rs.next()) {
           entries.add(
               new Entry(
-                  rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), parse(rs.getString(5)),
-                  parse(rs.getString(6)), parse(rs.getString(7)), rs.getString(8), rs.getString(9)));
+                  rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), Json.parse(rs.getString(5)),
+                  Json.parse(rs.getString(6)), Json.parse(rs.getString(7)), rs.getString(8), rs.getString(9)));
         }
       }
       return entries;
-    }
-  }
-
-  private static String json(Object value) {
-    try {
-      return Json.MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Object parse(String json) {
-    try {
-      return json == null ? null : Json.MAPPER.readValue(json, Object.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -30,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import javax.sql.DataSource;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
@@ -46,7 +45,6 @@ final class AdminRoutes {
   record Listing<T>(List<T> items) {}
 
   private final AdminToken token;
-  private final DataSource pool;
   private final List<ReadModelProjection> projections;
   private final int slices;
   private final ProjectionOperations operations;
@@ -54,10 +52,8 @@ final class AdminRoutes {
   private final Executor executor;
 
   AdminRoutes(
-      AdminToken token, DataSource pool, List<ReadModelProjection> projections, int slices,
-      ProjectionOperations operations, Executor executor) {
+      AdminToken token, List<ReadModelProjection> projections, int slices, ProjectionOperations operations, Executor executor) {
     this.token = token;
-    this.pool = pool;
     this.projections = projections;
     this.slices = slices;
     this.operations = operations;
