@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,10 +39,10 @@ import picocli.CommandLine.Spec;
       AdminCommand.Discard.class
     })
 final class AdminCommand {
-  @Option(names = "--url", defaultValue = "${env:ADMIN_URL:-http://127.0.0.1:8083}", description = "Admin endpoint (default: ${DEFAULT-VALUE}; env ADMIN_URL).")
+  @Option(names = "--url", scope = ScopeType.INHERIT, defaultValue = "${env:ADMIN_URL:-http://127.0.0.1:8083}", description = "Admin endpoint (default: ${DEFAULT-VALUE}; env ADMIN_URL).")
   String url;
 
-  @Option(names = "--token-file", description = "Read the bearer token from this file instead of ADMIN_TOKEN.")
+  @Option(names = "--token-file", scope = ScopeType.INHERIT, description = "Read the bearer token from this file instead of ADMIN_TOKEN.")
   Path tokenFile;
 
   @Spec

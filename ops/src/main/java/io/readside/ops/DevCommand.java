@@ -76,7 +76,7 @@ final class DevCommand implements Callable<Integer> {
     b.append("  curl -s -X POST ").append(write).append("/carts/cart-1/items -H 'Content-Type: application/json' -d '{\"itemId\":\"apple\",\"quantity\":2,\"unitPriceCents\":150}'\n");
     b.append("  curl -s '").append(read).append("/carts/cart-1?minSeqNr=1&waitMs=2000'\n");
     b.append("  curl -s -H 'Authorization: Bearer ").append(adminToken).append("' ").append(admin).append("/admin/projections\n");
-    b.append("  ADMIN_TOKEN=").append(adminToken).append(" ops/bin/readside admin status --url ").append(admin).append('\n');
+    b.append("  ADMIN_TOKEN=").append(adminToken).append(" ops/bin/readside admin --url ").append(admin).append(" status\n");
     b.append("\nStop with Ctrl-C. ");
     b.append(embedded != null ? "Data stays in " + dataDir + " (--fresh starts over).\n" : "\n");
     System.out.println(b);

@@ -75,6 +75,16 @@ class AdminCommandIT {
   }
 
   @Test
+  void theUrlAndTokenFileMayAlsoFollowTheSubcommand() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Readside.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    int exit = cli.execute("admin", "status", "--json", "--url", url, "--token-file", tokenFile.toString());
+    assertEquals(0, exit, out.toString());
+    assertTrue(out.toString().contains("\"projections\""), out.toString());
+  }
+
+  @Test
   void pauseAndResumeGoThroughTheAdminRoutesAndAreAudited() {
     assertEquals(0, admin("pause", "daily-sales", "--slice", "2").exit());
     assertEquals(1, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused AND projection_name = 'daily-sales'"));
