@@ -44,7 +44,7 @@ CREATE TABLE public.readside_dead_letter (
   event_type       TEXT         NOT NULL,
   event            JSONB        NOT NULL,
   error            TEXT         NOT NULL,
-  blocked_by       BIGINT REFERENCES public.readside_dead_letter (id),
+  blocked_by       BIGINT REFERENCES public.readside_dead_letter (id) ON DELETE SET NULL,
   status           TEXT         NOT NULL DEFAULT 'parked' CHECK (status IN ('parked', 'retried', 'discarded')),
   attempts         INTEGER      NOT NULL DEFAULT 1,
   first_failure_at TIMESTAMPTZ  NOT NULL DEFAULT now(),

@@ -178,6 +178,21 @@ class PoisonEventIT {
   }
 
   @Test
+  void rebuildingTheSliceAfterTheFixReplaysItsParkedEvents() {
+    breakItem("broken");
+    String cart = cartInSlice("rebuilt-", 0);
+    add(cart, "broken", 2, 30);
+    long last = add(cart, "fine", 1, 5);
+    eventually(Duration.ofSeconds(20), () -> assertEquals(2, parked(cart).size()));
+    fix();
+    JsonNode rebuilt = admin.post("/admin/projections/cart-summary/rebuild?slice=0", "").body();
+    assertTrue(rebuilt.get("slices").get(0).get("note").asText().contains("2 parked dead letters"), rebuilt.toString());
+    JsonNode projected = read.get("/carts/" + cart + "?minSeqNr=" + last + "&waitMs=10000").body();
+    assertEquals(65, projected.get("totalCents").asLong(), projected.toString());
+    assertEquals(0, parked(cart).size());
+  }
+
+  @Test
   void withPolicyStopTheProjectionStaysAtItsOffsetWithTheErrorInTheStatusUntilFixed() {
     TestSql.update(db, """
         CREATE OR REPLACE FUNCTION read_model.test_stop() RETURNS trigger LANGUAGE plpgsql AS $$

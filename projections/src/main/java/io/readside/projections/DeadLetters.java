@@ -124,6 +124,19 @@ public final class DeadLetters {
     }
   }
 
+  /**
+   * Forgets a slice's parked events of one projection: a rebuild replays them, and parks them
+   * again if they still fail.
+   */
+  public static int deleteParked(Connection c, String projection, int slice) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM readside_dead_letter WHERE projection_name = ? AND slice = ? AND status = 'parked'")) {
+      ps.setString(1, projection);
+      ps.setInt(2, slice);
+      return ps.executeUpdate();
+    }
+  }
+
   public static void recordFailure(Connection c, long id, String error) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -1,6 +1,7 @@
 package io.readside.projections.admin;
 
 import io.readside.events.CartTags;
+import io.readside.projections.DeadLetters;
 import io.readside.projections.ReadModelProjection;
 import io.readside.projections.Worker;
 import java.sql.Connection;
@@ -104,7 +105,10 @@ final class ProjectionOperations {
     return result;
   }
 
-  /** For each slice: delete its rows and reset its offset in one transaction, then replay from the start. */
+  /**
+   * For each slice: delete its rows, its parked dead letters and its offset in one transaction,
+   * then replay from the start (events that still fail are parked again).
+   */
   Result rebuild(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws Exception {
     List<SliceOutcome> outcomes =
         forEachSlice(
@@ -117,11 +121,13 @@ final class ProjectionOperations {
                       Long before = OffsetStore.offset(c, id).orElse(null);
                       String tag = CartTags.tagForSlice(s);
                       int deleted = projection.deleteSlice(c, s);
+                      int parked = DeadLetters.deleteParked(c, projection.name(), s);
                       OffsetStore.clearOffset(c, id);
                       long head = OffsetStore.head(c, tag);
                       long toReplay = OffsetStore.eventsBetween(c, tag, 0, head);
                       markRebuild(c, id, head, toReplay);
-                      return new SliceOutcome(s, before, null, toReplay, false, "deleted " + deleted + " rows");
+                      return new SliceOutcome(s, before, null, toReplay, false,
+                          "deleted " + deleted + " rows" + (parked > 0 ? " and " + parked + " parked dead letters (replayed again)" : ""));
                     }));
     Result result = new Result(projection.name(), "rebuild", false, outcomes);
     audit(result, Map.of("slice", slice.map(Object::toString).orElse("all")), tokenId);
