@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       NodeCommands.ReadApiCommand.class,
       MigrateCommand.class,
       AdminCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      BenchCommand.class
     })
 public final class Readside {
 

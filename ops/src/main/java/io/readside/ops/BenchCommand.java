@@ -1,0 +1,206 @@
+package io.readside.ops;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.readside.migrations.Migrations;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.EmbeddedPostgresServer;
+import io.readside.platform.ReadsideConfig;
+import io.readside.writeside.CartCommand;
+import io.readside.writeside.CartReply;
+import io.readside.writeside.ShoppingCart;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures the pipeline on this machine and prints a table: write rate through the persistent
+ * carts, catch-up rate of the three projections over an already-grown journal (the case the
+ * generic-plan trap slowed fifteen-fold), and end-to-end lag from a write's reply to the read
+ * API showing it.
+ */
+@Command(name = "bench", description = "Measures write rate, projection catch-up and end-to-end lag; prints a table.")
+final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--events", defaultValue = "20000", description = "Events to write before catch-up (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--carts", defaultValue = "500", description = "Carts to spread them over (default: ${DEFAULT-VALUE}).")
+  int carts;
+
+  @Option(names = "--concurrency", defaultValue = "64", description = "Commands in flight (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--lag-samples", defaultValue = "200", description = "Writes whose end-to-end lag is measured (default: ${DEFAULT-VALUE}).")
+  int lagSamples;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Config base = ReadsideConfig.load(ConfigFactory.parseMap(Map.of(
+        "readside.write-side.port", 0, "readside.read-api.port", 0, "pekko.remote.artery.canonical.port", 0,
+        "pekko.loglevel", "WARNING")));
+    EmbeddedPostgresServer embedded = null;
+    Path dataDir = null;
+    DatabaseSettings db;
+    if (base.getString("readside.database.url").isBlank()) {
+      dataDir = Files.createTempDirectory("readside-bench-pg");
+      embedded = EmbeddedPostgresServer.start(dataDir, 0, true);
+      embedded.ensureDatabase("bench");
+      db = embedded.settings("bench");
+    } else {
+      db = DatabaseSettings.fromConfig(base);
+      out.println("using DATABASE_URL " + db.url() + " (it should be an empty database)");
+    }
+    try {
+      Migrations.migrate(db);
+      List<String[]> rows = new ArrayList<>();
+      try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
+        out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
+        out.flush();
+        double writeSeconds = write(writer, events);
+        rows.add(row("write through persistent carts", events, writeSeconds));
+
+        out.println("catching up 3 projections from offset 0 ...");
+        out.flush();
+        long start = System.nanoTime();
+        try (ReadsideNode worker = ReadsideNode.start(base, db, EnumSet.of(Role.PROJECTION))) {
+          awaitCaughtUp(db, Duration.ofMinutes(30));
+          double catchUp = (System.nanoTime() - start) / 1e9;
+          rows.add(row("catch-up, each of 3 projections", events, catchUp));
+
+          out.printf("measuring end-to-end lag over %d writes ...%n", lagSamples);
+          out.flush();
+          List<Double> lags = lag(writer);
+          Collections.sort(lags);
+          rows.add(new String[] {"end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
+              String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+        }
+      }
+      out.println();
+      out.printf("%-42s %10s %26s %14s%n", "measure", "events", "time / figure", "events/s");
+      for (String[] r : rows) {
+        out.printf("%-42s %10s %26s %14s%n", (Object[]) r);
+      }
+      out.printf("%nmachine: %d cores, JDK %s, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
+          Runtime.version(), embedded != null ? "17 (embedded)" : "from DATABASE_URL");
+      return 0;
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+        EmbeddedPostgresServer.deleteRecursively(dataDir);
+      }
+    }
+  }
+
+  private static String[] row(String what, long n, double seconds) {
+    return new String[] {what, String.valueOf(n), String.format("%.2f s", seconds), String.format("%.0f", n / seconds)};
+  }
+
+  /** Adds then adjusts items in round-robin carts: every command yields one event. */
+  private double write(ReadsideNode node, int count) throws Exception {
+    ClusterSharding sharding = ClusterSharding.get(node.system());
+    Semaphore inFlight = new Semaphore(concurrency);
+    List<CompletableFuture<?>> pending = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      String cart = "bench-" + (i % carts);
+      int round = i / carts;
+      int item = round / 2;
+      CartCommandFactory factory = round % 2 == 0
+          ? replyTo -> new CartCommand.AddItem("item-" + item, 1 + item % 5, 100 + item, replyTo)
+          : replyTo -> new CartCommand.AdjustItemQuantity("item-" + item, 6 + item % 5, replyTo);
+      inFlight.acquire();
+      pending.add(sharding.entityRefFor(ShoppingCart.ENTITY_KEY, cart).ask(factory::create, Duration.ofSeconds(30))
+          .whenComplete((reply, failure) -> inFlight.release())
+          .thenAccept(reply -> {
+            if (!(reply instanceof CartReply.Accepted)) {
+              throw new IllegalStateException("bench command rejected: " + reply);
+            }
+          }).toCompletableFuture());
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  @FunctionalInterface
+  private interface CartCommandFactory {
+    CartCommand create(org.apache.pekko.actor.typed.ActorRef<CartReply> replyTo);
+  }
+
+  private static void awaitCaughtUp(DatabaseSettings db, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
+      while (System.nanoTime() < deadline) {
+        try (ResultSet rs = s.executeQuery("""
+            SELECT count(*) FILTER (WHERE COALESCE(o.current_offset::bigint, 0) >= h.head), count(*)
+              FROM (SELECT tag, max(event_id) AS head FROM event_tag GROUP BY tag) h
+              CROSS JOIN (VALUES ('cart-summary'), ('item-popularity'), ('daily-sales')) p(name)
+              LEFT JOIN pekko_projection_offset_store o ON o.projection_name = p.name AND o.projection_key = h.tag
+            """)) {
+          rs.next();
+          if (rs.getLong(2) > 0 && rs.getLong(1) == rs.getLong(2)) {
+            return;
+          }
+        }
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("projections did not catch up within " + timeout);
+  }
+
+  /** One write at a time, each followed by a read that waits for its seqNr. */
+  private List<Double> lag(ReadsideNode node) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String write = "http://127.0.0.1:" + node.writeSideAddress().orElseThrow().getPort();
+    String read = "http://127.0.0.1:" + node.readApiAddress().orElseThrow().getPort();
+    List<Double> lags = new ArrayList<>();
+    for (int i = 0; i < lagSamples; i++) {
+      HttpResponse<String> written = http.send(
+          HttpRequest.newBuilder(URI.create(write + "/carts/lag-" + i + "/items"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"itemId\":\"x\",\"quantity\":1,\"unitPriceCents\":1}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      long acked = System.nanoTime();
+      if (written.statusCode() != 200) {
+        throw new IllegalStateException("write failed: " + written.body());
+      }
+      HttpResponse<String> visible = http.send(
+          HttpRequest.newBuilder(URI.create(read + "/carts/lag-" + i + "?minSeqNr=1&waitMs=10000")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (visible.statusCode() != 200) {
+        throw new IllegalStateException("not visible after 10 s: " + visible.body());
+      }
+      lags.add((System.nanoTime() - acked) / 1e6);
+    }
+    return lags;
+  }
+
+  private static double pct(List<Double> sorted, double p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
+  }
+}
