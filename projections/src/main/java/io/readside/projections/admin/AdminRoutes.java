@@ -9,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -61,8 +62,11 @@ final class AdminRoutes {
     this.executor = executor;
   }
 
+  /** Operations on stopped instances wait for ProjectionManagement's timeouts; give them time. */
+  static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(120);
+
   Route route() {
-    return pathPrefix("admin", () -> authenticated(tokenId -> concat(
+    return withRequestTimeout(REQUEST_TIMEOUT, () -> pathPrefix("admin", () -> authenticated(tokenId -> concat(
         path("projections", () -> get(() -> run(this::status))),
         pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes(name, tokenId))),
         path(segment("audit").slash("completeness"), () -> get(() -> run(() -> Json.ok(operations.inTransaction(CompletenessAudit::run))))),
@@ -80,7 +84,7 @@ final class AdminRoutes {
         })))),
         pathPrefix("dead-letters", () -> pathPrefix(longSegment(), id -> concat(
             path("retry", () -> post(() -> run(() -> Json.ok(deadLetters.retry(id, tokenId))))),
-            path("discard", () -> post(() -> run(() -> Json.ok(deadLetters.discard(id, tokenId)))))))))));
+            path("discard", () -> post(() -> run(() -> Json.ok(deadLetters.discard(id, tokenId))))))))))));
   }
 
   private Route projectionRoutes(String name, String tokenId) {
