@@ -11,6 +11,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,19 @@ class ShoppingCartTest {
     cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-2", 2, 100, replyTo));
     cart.restart();
     assertEquals(300, cart.getState().totalCents());
+  }
+
+  @Test
+  void aSnapshotIsTakenEveryHundredEvents() {
+    for (int i = 0; i < 50; i++) {
+      int item = i;
+      cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-" + item, 1, 10, replyTo));
+      cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-" + item, 2, replyTo));
+    }
+    var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage("ShoppingCart|cart-7");
+    assertEquals(1, snapshots.size());
+    assertEquals(100, snapshots.get(0).first().sequenceNr());
+    assertEquals(1000, ((CartState) snapshots.get(0).second()).totalCents());
   }
 
   private static java.time.Instant adjustedAt(CartEvent event) {
