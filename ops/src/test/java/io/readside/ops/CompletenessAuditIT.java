@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import io.readside.events.CartTags;
 import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.TestDatabase;
@@ -52,14 +51,6 @@ class CompletenessAuditIT {
     node.close();
   }
 
-  private static String cartInSlice(String prefix) {
-    for (int i = 0; ; i++) {
-      if (CartTags.sliceOf(prefix + i, 4) == SLICE) {
-        return prefix + i;
-      }
-    }
-  }
-
   private static long add(String cart, String item) {
     HttpJson.Reply r = write.post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":1,\"unitPriceCents\":100}");
     assertEquals(200, r.status(), r.body().toString());
@@ -74,7 +65,7 @@ class CompletenessAuditIT {
 
   @Test
   void theAuditFindsEventsSkippedByALateCommitAndNothingOnAHealthyRun() throws Exception {
-    String healthy = cartInSlice("healthy-");
+    String healthy = TestNodes.cartInSlice("healthy-", SLICE);
     add(healthy, "a");
     long seq = add(healthy, "b");
     assertEquals(200, read.get("/carts/" + healthy + "?minSeqNr=" + seq + "&waitMs=10000").status());
@@ -84,8 +75,8 @@ class CompletenessAuditIT {
       assertEquals(2, report.get("eventsBehindOffsets").asLong(), report.toString());
     });
 
-    String lateWithFollowUp = cartInSlice("late-a-");
-    String lateAlone = cartInSlice("late-b-");
+    String lateWithFollowUp = TestNodes.cartInSlice("late-a-", SLICE);
+    String lateAlone = TestNodes.cartInSlice("late-b-", SLICE);
     add(lateWithFollowUp, "first");
     add(lateAlone, "first");
     // Each cart's second write holds its transaction open for 3 s after its ordering is taken.
@@ -100,7 +91,7 @@ class CompletenessAuditIT {
     Thread.sleep(300);
     // Meanwhile other carts of the slice commit above the hole, and the projection moves past it.
     long last = 0;
-    String other = cartInSlice("other-");
+    String other = TestNodes.cartInSlice("other-", SLICE);
     for (int i = 0; i < 10; i++) {
       last = add(other, "item-" + i);
       Thread.sleep(100);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import io.readside.events.CartTags;
 import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.TestDatabase;
@@ -77,14 +76,6 @@ class PoisonEventIT {
     return r.body().get("seqNr").asLong();
   }
 
-  private static String cartInSlice(String prefix, int slice) {
-    for (int i = 0; ; i++) {
-      if (CartTags.sliceOf(prefix + i, 4) == slice) {
-        return prefix + i;
-      }
-    }
-  }
-
   private static List<JsonNode> parked(String cart) {
     List<JsonNode> out = new ArrayList<>();
     admin.get("/admin/dead-letters?status=parked").body().get("items").forEach(d -> {
@@ -99,8 +90,8 @@ class PoisonEventIT {
   @Test
   void aPoisonEventIsParkedWithItsCartsLaterEventsWhileOtherCartsFlowAndARetryAfterTheFixAppliesThemInOrder() {
     breakItem("poison");
-    String poisoned = cartInSlice("poisoned-", 2);
-    String neighbour = cartInSlice("neighbour-", 2);
+    String poisoned = TestNodes.cartInSlice("poisoned-", 2);
+    String neighbour = TestNodes.cartInSlice("neighbour-", 2);
     add(poisoned, "apple", 2, 100);
     add(poisoned, "poison", 1, 700);
     add(neighbour, "apple", 1, 100);
@@ -159,7 +150,7 @@ class PoisonEventIT {
   @Test
   void aDiscardedDeadLetterStaysOutAndIsAudited() {
     breakItem("cursed");
-    String cart = cartInSlice("discarded-", 1);
+    String cart = TestNodes.cartInSlice("discarded-", 1);
     add(cart, "cursed", 1, 10);
     eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
     long id = parked(cart).get(0).get("id").asLong();
@@ -180,7 +171,7 @@ class PoisonEventIT {
   @Test
   void rebuildingTheSliceAfterTheFixReplaysItsParkedEvents() {
     breakItem("broken");
-    String cart = cartInSlice("rebuilt-", 0);
+    String cart = TestNodes.cartInSlice("rebuilt-", 0);
     add(cart, "broken", 2, 30);
     long last = add(cart, "fine", 1, 5);
     eventually(Duration.ofSeconds(20), () -> assertEquals(2, parked(cart).size()));
@@ -198,7 +189,7 @@ class PoisonEventIT {
         CREATE OR REPLACE FUNCTION read_model.test_stop() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'daily sales are read-only today'; END $$""");
     TestSql.update(db, "CREATE TRIGGER test_stop BEFORE INSERT OR UPDATE ON read_model.daily_sales_by_slice FOR EACH ROW EXECUTE FUNCTION read_model.test_stop()");
-    String cart = cartInSlice("stopped-", 3);
+    String cart = TestNodes.cartInSlice("stopped-", 3);
     add(cart, "tea", 2, 300);
     long seq = write.post("/carts/" + cart + "/checkout", "").body().get("seqNr").asLong();
     assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000").status());

@@ -46,6 +46,15 @@ final class TestNodes {
     return ReadsideNode.start(config, db, roles);
   }
 
+  /** The first id {@code prefix + n} whose cart falls in the given slice (of the test's four). */
+  static String cartInSlice(String prefix, int slice) {
+    for (int i = 0; ; i++) {
+      if (io.readside.events.CartTags.sliceOf(prefix + i, 4) == slice) {
+        return prefix + i;
+      }
+    }
+  }
+
   static HttpJson admin(ReadsideNode node) {
     return new HttpJson(node.adminAddress().orElseThrow(), "Bearer " + ADMIN_TOKEN);
   }
