@@ -104,7 +104,7 @@ final class ProjectionStatusQuery {
   /** A rebuild's progress while the offset is below the head it had to reach; null otherwise. */
   private static RebuildProgress progress(ResultSet rs, Long offset) throws SQLException {
     Long target = (Long) rs.getObject(15);
-    if (target == null || (offset != null && offset >= target)) {
+    if (target == null || target == 0 || (offset != null && offset >= target)) {
       return null;
     }
     Instant started = instant(rs.getTimestamp(14));
