@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.readside.platform.DatabaseSettings;
+import io.readside.platform.NodeMetrics;
 import io.readside.platform.PekkoConfig;
 import io.readside.platform.Pools;
 import io.readside.projections.Projections;
@@ -116,7 +117,7 @@ public final class ReadsideNode implements AutoCloseable {
   }
 
   private static HikariDataSource pool(ActorSystem<?> system, String name, DatabaseSettings db, int size) {
-    HikariDataSource pool = Pools.create(name, db, size);
+    HikariDataSource pool = Pools.create(name, db, size, NodeMetrics.get(system).registry());
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),

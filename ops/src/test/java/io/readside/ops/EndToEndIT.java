@@ -59,6 +59,25 @@ class EndToEndIT {
   }
 
   @Test
+  void everyServerServesPrometheusMetricsWithPoolsThroughputAndLag() {
+    assertEquals(200, write.post("/carts/metrics-1/items", "{\"itemId\":\"m\",\"quantity\":1,\"unitPriceCents\":1}").status());
+    HttpJson adminWithoutToken = new HttpJson(node.adminAddress().orElseThrow());
+    for (HttpJson server : new HttpJson[] {write, read, adminWithoutToken}) {
+      java.util.Map.Entry<Integer, String> metrics = server.getText("/metrics");
+      assertEquals(200, metrics.getKey());
+      assertTrue(metrics.getValue().contains("jvm_memory_used_bytes"), metrics.getValue());
+    }
+    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> {
+      String text = read.getText("/metrics").getValue();
+      assertTrue(text.contains("hikaricp_connections{pool=\"read-api\"}"), text);
+      assertTrue(text.contains("hikaricp_connections{pool=\"projections\"}"), text);
+      assertTrue(text.matches("(?s).*readside_projection_events_total\\{projection=\"cart-summary\",slice=\"[0-3]\"\\} [1-9].*"), text);
+      assertTrue(text.contains("readside_projection_lag_events{projection=\"daily-sales\",slice=\"3\"}"), text);
+      assertTrue(text.contains("readside_projection_lag_seconds{projection=\"cart-summary\",slice=\"0\"}"), text);
+    });
+  }
+
+  @Test
   void aWriteIsReadableByWaitingForItsSeqNr() {
     HttpJson.Reply added = write.post("/carts/wait-1/items", "{\"itemId\":\"tea\",\"quantity\":3,\"unitPriceCents\":450}");
     assertEquals(200, added.status());

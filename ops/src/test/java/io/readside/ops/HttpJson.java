@@ -28,6 +28,21 @@ final class HttpJson {
     this.authorization = authorization;
   }
 
+  /** A plain-text GET (e.g. Prometheus metrics): status and body. */
+  java.util.Map.Entry<Integer, String> getText(String path) {
+    try {
+      HttpResponse<String> response =
+          client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      return java.util.Map.entry(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   Reply get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

@@ -1,5 +1,7 @@
 package io.readside.platform;
 
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -7,7 +9,11 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Binds a route and waits for the binding, so a taken port fails start-up loudly. */
+
+/**
+ * Binds a route, with the node's {@code GET /metrics} beside it, and waits for the binding, so a
+ * taken port fails start-up loudly.
+ */
 public final class HttpServers {
   private HttpServers() {}
 
@@ -16,7 +22,7 @@ public final class HttpServers {
       ServerBinding binding =
           Http.get(system)
               .newServerAt(host, port)
-              .bind(HttpErrors.withJsonErrors(route))
+              .bind(HttpErrors.withJsonErrors(concat(NodeMetrics.get(system).route(), route)))
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);

@@ -1,5 +1,8 @@
 package io.readside.projections;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.readside.events.CartEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,11 +28,18 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
   private final ReadModelProjection projection;
   private final int slice;
   private final FailurePolicy policy;
+  private final Counter applied;
+  private final Counter failedAttempts;
+  private final Counter parkedEvents;
 
-  GroupHandler(ReadModelProjection projection, int slice, FailurePolicy policy) {
+  GroupHandler(ReadModelProjection projection, int slice, FailurePolicy policy, MeterRegistry metrics) {
     this.projection = projection;
     this.slice = slice;
     this.policy = policy;
+    Tags tags = Tags.of("projection", projection.name(), "slice", Integer.toString(slice));
+    this.applied = Counter.builder("readside.projection.events").description("Events applied to the read model").tags(tags).register(metrics);
+    this.failedAttempts = Counter.builder("readside.projection.failed.attempts").description("Failed attempts to apply a group").tags(tags).register(metrics);
+    this.parkedEvents = Counter.builder("readside.projection.dead.letters").description("Events parked as dead letters").tags(tags).register(metrics);
   }
 
   @Override
@@ -62,8 +72,10 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
       }
       failure = tryWrite(c, free);
       if (failure == null) {
+        applied.increment(free.size());
         return;
       }
+      failedAttempts.increment();
       log.warn("{} slice {}: group of {} failed (attempt {}): {}", projection.name(), slice, free.size(), attempt + 1, failure.toString());
     }
     if (policy.onFailure() == FailurePolicy.OnFailure.STOP) {
@@ -81,8 +93,11 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
         continue;
       }
       Exception failure = tryWrite(c, List.of(e));
-      if (failure != null) {
+      if (failure == null) {
+        applied.increment();
+      } else {
         long id = DeadLetters.park(c, projection.name(), slice, e, describe(failure), null);
+        parkedEvents.increment();
         parked.put(e.persistenceId(), id);
         log.error("{} slice {}: parked {} seqNr {} as dead letter {}: {}", projection.name(), slice, e.persistenceId(), e.seqNr(), id, describe(failure));
       }
@@ -90,6 +105,7 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
   }
 
   private void parkBehind(Connection c, SequencedEvent e, long head) throws SQLException {
+    parkedEvents.increment();
     DeadLetters.park(c, projection.name(), slice, e, "parked behind dead letter " + head + " of the same cart", head);
   }
 

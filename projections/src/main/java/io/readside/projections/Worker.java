@@ -3,6 +3,7 @@ package io.readside.projections;
 import com.typesafe.config.Config;
 import io.readside.events.CartEvent;
 import io.readside.events.CartTags;
+import io.readside.platform.NodeMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,12 @@ public final class Worker {
             projectionId(projection, slice),
             source,
             () -> new PooledJdbcSession(pool),
-            () -> new GroupHandler(projection, slice, FailurePolicy.forProjection(system.settings().config(), projection.name())),
+            () ->
+                new GroupHandler(
+                    projection,
+                    slice,
+                    FailurePolicy.forProjection(system.settings().config(), projection.name()),
+                    NodeMetrics.get(system).registry()),
             system)
         .withGroup(settings.groupSize(), settings.groupWithin());
   }

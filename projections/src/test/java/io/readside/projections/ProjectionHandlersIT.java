@@ -108,7 +108,7 @@ class ProjectionHandlersIT {
             ProjectionId.of(readModel.name() + "-test-" + projectionCounter.incrementAndGet(), "carts-" + SLICE),
             provider,
             () -> new PooledJdbcSession(pool),
-            () -> new GroupHandler(readModel, SLICE, new FailurePolicy(0, Duration.ZERO, FailurePolicy.OnFailure.STOP)),
+            () -> new GroupHandler(readModel, SLICE, new FailurePolicy(0, Duration.ZERO, FailurePolicy.OnFailure.STOP), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
             testKit.system())
         .withGroup(3, Duration.ofMillis(20));
   }

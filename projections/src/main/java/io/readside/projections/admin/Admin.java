@@ -2,6 +2,7 @@ package io.readside.projections.admin;
 
 import com.typesafe.config.Config;
 import io.readside.platform.HttpServers;
+import io.readside.platform.NodeMetrics;
 import io.readside.projections.ReadModelProjection;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -26,6 +27,7 @@ public final class Admin {
     AdminToken token = AdminToken.of(settings.token());
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
     ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
+    LagGauges.start(system, NodeMetrics.get(system).registry(), operations, projections, slices);
     return HttpServers.bind(
         system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, executor).route());
   }
