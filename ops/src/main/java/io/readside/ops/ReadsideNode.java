@@ -11,6 +11,7 @@ import io.readside.platform.Pools;
 import io.readside.projections.Projections;
 import io.readside.projections.Worker;
 import io.readside.projections.admin.Admin;
+import io.readside.projections.admin.LagReadinessCheck;
 import io.readside.readapi.ReadApi;
 import io.readside.writeside.WriteSide;
 import java.net.InetSocketAddress;
@@ -90,11 +91,17 @@ public final class ReadsideNode implements AutoCloseable {
   static Config nodeConfig(Config base, DatabaseSettings db, Set<Role> roles) {
     List<String> clusterRoles =
         roles.stream().map(r -> r.clusterRole).filter(r -> r != null).toList();
+    String checks = "pekko.management.health-checks.readiness-checks.";
     Config withRoles =
         ConfigFactory.empty()
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(clusterRoles))
             .withValue(
-                "pekko.actor.provider", ConfigValueFactory.fromAnyRef(isClustered(roles) ? "cluster" : "local"));
+                "pekko.actor.provider", ConfigValueFactory.fromAnyRef(isClustered(roles) ? "cluster" : "local"))
+            // Ready only as a cluster member (where there is a cluster), and as a worker only while caught up.
+            .withValue(checks + "cluster-membership", ConfigValueFactory.fromAnyRef(
+                isClustered(roles) ? "org.apache.pekko.management.cluster.scaladsl.ClusterMembershipCheck" : ""))
+            .withValue(checks + "readside-lag", ConfigValueFactory.fromAnyRef(
+                roles.contains(Role.PROJECTION) ? LagReadinessCheck.class.getName() : ""));
     return PekkoConfig.withDatabase(withRoles.withFallback(base), db).resolve();
   }
 

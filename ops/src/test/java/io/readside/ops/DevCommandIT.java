@@ -86,6 +86,8 @@ class DevCommandIT {
       // The printed admin token opens the admin endpoint.
       HttpJson adminClient = new HttpJson(new java.net.InetSocketAddress("127.0.0.1", java.net.URI.create(admin).getPort()), "Bearer " + token);
       assertEquals(200, adminClient.get("/admin/projections").status());
+      // The shaded jar carries pekko-management's health checks and our readiness checks.
+      ReadModelAssertions.eventually(Duration.ofSeconds(20), () -> assertEquals(200, adminClient.get("/health/ready").status()));
     } finally {
       dev.destroy();
       assertTrue(dev.waitFor(60, TimeUnit.SECONDS), "dev did not stop on SIGTERM");

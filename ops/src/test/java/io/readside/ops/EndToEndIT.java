@@ -78,6 +78,24 @@ class EndToEndIT {
   }
 
   @Test
+  void everyServerAnswersLivenessAndReadiness() {
+    HttpJson admin = new HttpJson(node.adminAddress().orElseThrow());
+    for (HttpJson server : new HttpJson[] {write, read, admin}) {
+      assertEquals(200, server.get("/health/alive").status());
+      ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> {
+        HttpJson.Reply ready = server.get("/health/ready");
+        assertEquals(200, ready.status(), ready.body().toString());
+        assertEquals("ready", ready.body().get("status").asText());
+      });
+    }
+    // A read-API-only node has no cluster; it is ready when its database answers.
+    try (ReadsideNode readOnly = TestNodes.start(db, java.util.EnumSet.of(Role.READ_API))) {
+      HttpJson.Reply ready = new HttpJson(readOnly.readApiAddress().orElseThrow()).get("/health/ready");
+      assertEquals(200, ready.status(), ready.body().toString());
+    }
+  }
+
+  @Test
   void aWriteIsReadableByWaitingForItsSeqNr() {
     HttpJson.Reply added = write.post("/carts/wait-1/items", "{\"itemId\":\"tea\",\"quantity\":3,\"unitPriceCents\":450}");
     assertEquals(200, added.status());

@@ -44,6 +44,7 @@ class PoisonEventIT {
                     "readside.worker.failures.first-backoff", "20ms",
                     "readside.worker.failures.policies.\"daily-sales\"", "stop",
                     "pekko.projection.restart-backoff.min-backoff", "500ms",
+                    "readside.worker.ready-max-lag", "2s",
                     "pekko.projection.restart-backoff.max-backoff", "1s")));
     write = new HttpJson(node.writeSideAddress().orElseThrow());
     read = new HttpJson(node.readApiAddress().orElseThrow());
@@ -199,9 +200,16 @@ class PoisonEventIT {
       assertTrue(slice.get("lastError").asText().contains("daily sales are read-only today"), slice.toString());
     });
     assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM readside_dead_letter WHERE projection_name = 'daily-sales'"));
+    // A worker that stays behind reports not ready.
+    eventually(Duration.ofSeconds(20), () -> {
+      HttpJson.Reply ready = admin.get("/health/ready");
+      assertEquals(503, ready.status(), ready.body().toString());
+      assertEquals("not_ready", ready.body().get("error").asText());
+    });
 
     TestSql.update(db, "DROP TRIGGER test_stop ON read_model.daily_sales_by_slice");
     eventually(Duration.ofSeconds(30), () -> assertEquals(0, dailySalesSlice3().get("lagEvents").asLong()));
+    eventually(Duration.ofSeconds(20), () -> assertEquals(200, admin.get("/health/ready").status()));
     assertEquals(600L, TestSql.longValue(db, "SELECT revenue_cents FROM read_model.daily_sales_by_slice WHERE slice = 3"));
   }
 

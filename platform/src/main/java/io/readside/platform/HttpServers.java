@@ -11,8 +11,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 
 /**
- * Binds a route, with the node's {@code GET /metrics} beside it, and waits for the binding, so a
- * taken port fails start-up loudly.
+ * Binds a route, with the node's {@code GET /metrics} and {@code GET /health/alive|ready} beside
+ * it, and waits for the binding, so a taken port fails start-up loudly.
  */
 public final class HttpServers {
   private HttpServers() {}
@@ -22,7 +22,7 @@ public final class HttpServers {
       ServerBinding binding =
           Http.get(system)
               .newServerAt(host, port)
-              .bind(HttpErrors.withJsonErrors(concat(NodeMetrics.get(system).route(), route)))
+              .bind(HttpErrors.withJsonErrors(concat(NodeMetrics.get(system).route(), NodeHealth.get(system).route(), route)))
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
