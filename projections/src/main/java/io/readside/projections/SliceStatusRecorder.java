@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -114,36 +115,68 @@ public final class SliceStatusRecorder {
     };
   }
 
+  /**
+   * One statement for all of this node's instances: the heartbeat runs every 5 s on the pool the
+   * projections use, so it takes one connection, not one per instance. Rows exist from start-up.
+   */
   private void heartbeat() {
-    for (ProjectionId id : running) {
-      write(id, "node = ?, heartbeat_at = now()", node);
+    List<ProjectionId> ids = List.copyOf(running);
+    if (ids.isEmpty()) {
+      return;
     }
+    onWriter("heartbeat", c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              """
+              UPDATE readside_projection_slice s SET node = ?, heartbeat_at = now()
+                FROM unnest(?::text[], ?::text[]) AS r(name, key)
+               WHERE s.projection_name = r.name AND s.projection_key = r.key
+              """)) {
+        ps.setString(1, node);
+        ps.setArray(2, c.createArrayOf("text", ids.stream().map(ProjectionId::name).toArray()));
+        ps.setArray(3, c.createArrayOf("text", ids.stream().map(ProjectionId::key).toArray()));
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface SqlAction {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** Runs on the single writer thread, in order; a failure is logged, never thrown into a stream. */
+  private void onWriter(String what, SqlAction action) {
+    writer.execute(
+        () -> {
+          try (Connection c = pool.getConnection()) {
+            action.run(c);
+          } catch (SQLException e) {
+            log.warn("could not record {}: {}", what, e.getMessage());
+          }
+        });
   }
 
   /** Upserts the slice's row and sets the given columns; {@code value} binds the one parameter, if any. */
   private void write(ProjectionId id, String assignments, String value) {
-    writer.execute(
-        () -> {
-          try (Connection c = pool.getConnection();
-              PreparedStatement ensure =
-                  c.prepareStatement(
-                      "INSERT INTO readside_projection_slice (projection_name, projection_key) VALUES (?, ?) ON CONFLICT DO NOTHING");
-              PreparedStatement update =
-                  c.prepareStatement(
-                      "UPDATE readside_projection_slice SET " + assignments + " WHERE projection_name = ? AND projection_key = ?")) {
-            ensure.setString(1, id.name());
-            ensure.setString(2, id.key());
-            ensure.executeUpdate();
-            int i = 1;
-            if (assignments.contains("?")) {
-              update.setString(i++, value);
-            }
-            update.setString(i++, id.name());
-            update.setString(i, id.key());
-            update.executeUpdate();
-          } catch (SQLException e) {
-            log.warn("could not record status of {}: {}", id, e.getMessage());
-          }
-        });
+    onWriter("status of " + id, c -> {
+      try (PreparedStatement ensure =
+              c.prepareStatement(
+                  "INSERT INTO readside_projection_slice (projection_name, projection_key) VALUES (?, ?) ON CONFLICT DO NOTHING");
+          PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE readside_projection_slice SET " + assignments + " WHERE projection_name = ? AND projection_key = ?")) {
+        ensure.setString(1, id.name());
+        ensure.setString(2, id.key());
+        ensure.executeUpdate();
+        int i = 1;
+        if (assignments.contains("?")) {
+          update.setString(i++, value);
+        }
+        update.setString(i++, id.name());
+        update.setString(i, id.key());
+        update.executeUpdate();
+      }
+    });
   }
 }
