@@ -43,6 +43,7 @@ final class CartScenario {
   private final List<String> cartIds = new ArrayList<>();
   final Map<String, Cart> carts = new TreeMap<>();
   int rejected;
+  int commands;
 
   CartScenario(HttpJson write, long seed, int cartCount) {
     this.write = write;
@@ -59,6 +60,7 @@ final class CartScenario {
   }
 
   private void step() {
+    commands++;
     String cartId = cartIds.get(random.nextInt(cartIds.size()));
     Cart cart = carts.computeIfAbsent(cartId, id -> new Cart());
     String base = "/carts/" + cartId;

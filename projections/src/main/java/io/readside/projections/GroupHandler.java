@@ -28,14 +28,16 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
   private final ReadModelProjection projection;
   private final int slice;
   private final FailurePolicy policy;
+  private final SliceFence fence;
   private final Counter applied;
   private final Counter failedAttempts;
   private final Counter parkedEvents;
 
-  GroupHandler(ReadModelProjection projection, int slice, FailurePolicy policy, MeterRegistry metrics) {
+  GroupHandler(ReadModelProjection projection, int slice, FailurePolicy policy, SliceFence fence, MeterRegistry metrics) {
     this.projection = projection;
     this.slice = slice;
     this.policy = policy;
+    this.fence = fence;
     Tags tags = Tags.of("projection", projection.name(), "slice", Integer.toString(slice));
     this.applied = Counter.builder("readside.projection.events").description("Events applied to the read model").tags(tags).register(metrics);
     this.failedAttempts = Counter.builder("readside.projection.failed.attempts").description("Failed attempts to apply a group").tags(tags).register(metrics);
@@ -47,6 +49,8 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     List<SequencedEvent> events = SequencedEvent.of(envelopes);
     session.withConnection(
         c -> {
+          // First, under the epoch row's lock: a stale instance must not commit rows or offset.
+          fence.check(c);
           apply(c, events);
           return null;
         });

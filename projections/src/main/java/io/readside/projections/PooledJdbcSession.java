@@ -2,6 +2,8 @@ package io.readside.projections;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.projection.jdbc.JdbcSession;
@@ -14,8 +16,22 @@ public final class PooledJdbcSession implements JdbcSession {
   private final Connection connection;
 
   public PooledJdbcSession(DataSource pool) {
+    this(pool, Duration.ZERO);
+  }
+
+  /**
+   * With a limit on how long the transaction may sit idle: a worker frozen mid-group (GC pause,
+   * SIGSTOP, a lost VM) holds its slice's epoch lock, and PostgreSQL ends that transaction after
+   * this long so the slice's next owner waits seconds, not for ever. Zero means no limit.
+   */
+  public PooledJdbcSession(DataSource pool, Duration idleInTransactionTimeout) {
     try {
       this.connection = pool.getConnection();
+      if (!idleInTransactionTimeout.isZero()) {
+        try (Statement st = connection.createStatement()) {
+          st.execute("SET idle_in_transaction_session_timeout = " + idleInTransactionTimeout.toMillis());
+        }
+      }
       connection.setAutoCommit(false);
     } catch (SQLException e) {
       throw new IllegalStateException("no connection from the projection pool: " + e.getMessage(), e);

@@ -8,7 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -29,12 +33,17 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  */
 public final class Worker {
   public static final String ROLE = "projection";
+  static final String BLOCKING_JDBC_DISPATCHER = "pekko.projection.jdbc.blocking-jdbc-dispatcher";
 
-  public record Settings(int slices, int poolSize, int groupSize, Duration groupWithin) {
+  public record Settings(int slices, int poolSize, int groupSize, Duration groupWithin, Duration idleInTransactionTimeout) {
     public static Settings fromConfig(Config config) {
       Config w = config.getConfig("readside.worker");
       return new Settings(
-          config.getInt("readside.slices"), w.getInt("pool-size"), w.getInt("group-size"), w.getDuration("group-within"));
+          config.getInt("readside.slices"),
+          w.getInt("pool-size"),
+          w.getInt("group-size"),
+          w.getDuration("group-within"),
+          w.getDuration("idle-in-transaction-timeout"));
     }
   }
 
@@ -42,22 +51,36 @@ public final class Worker {
 
   public static void start(
       ActorSystem<?> system, Settings settings, DataSource pool, List<ReadModelProjection> projections) {
-    SliceStatusRecorder recorder =
-        new SliceStatusRecorder(system, pool, Cluster.get(system).selfMember().address().toString());
+    String node = Cluster.get(system).selfMember().address().toString();
+    SliceStatusRecorder recorder = new SliceStatusRecorder(system, pool, node);
     for (ReadModelProjection projection : projections) {
       ShardedDaemonProcess.get(system)
           .init(
               ProjectionBehavior.Command.class,
               projection.name(),
               settings.slices(),
-              slice ->
-                  recorder.tracked(
-                      projectionId(projection, slice),
-                      ProjectionBehavior.create(
-                          instance(system, settings, pool, projection, slice).withStatusObserver(recorder.observer()))),
+              slice -> {
+                SliceFence fence = new SliceFence(projectionId(projection, slice), node);
+                return recorder.tracked(
+                    fence.id(),
+                    stoppedWhenFenced(
+                        fence,
+                        ProjectionBehavior.create(
+                            instance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer()))));
+              },
               ShardedDaemonProcessSettings.create(system).withRole(ROLE),
               Optional.of(ProjectionBehavior.stopMessage()));
     }
+  }
+
+  /** An instance that stops itself once another instance or an operation has taken its slice's epoch. */
+  static Behavior<ProjectionBehavior.Command> stoppedWhenFenced(SliceFence fence, Behavior<ProjectionBehavior.Command> instance) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<ProjectionBehavior.Command> self = ctx.getSelf();
+          fence.whenFenced(() -> self.tell(ProjectionBehavior.stopMessage()));
+          return instance;
+        });
   }
 
   public static ProjectionId projectionId(ReadModelProjection projection, int slice) {
@@ -65,18 +88,24 @@ public final class Worker {
   }
 
   static GroupedProjection<Offset, EventEnvelope<CartEvent>> instance(
-      ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice) {
+      ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence) {
+    ProjectionId id = fence.id();
     SourceProvider<Offset, EventEnvelope<CartEvent>> source =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), CartTags.tagForSlice(slice));
+        new FencedSourceProvider<>(
+            EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), CartTags.tagForSlice(slice)),
+            fence,
+            pool,
+            system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_JDBC_DISPATCHER)));
     return JdbcProjection.groupedWithin(
-            projectionId(projection, slice),
+            id,
             source,
-            () -> new PooledJdbcSession(pool),
+            () -> new PooledJdbcSession(pool, settings.idleInTransactionTimeout()),
             () ->
                 new GroupHandler(
                     projection,
                     slice,
                     FailurePolicy.forProjection(system.settings().config(), projection.name()),
+                    fence,
                     NodeMetrics.get(system).registry()),
             system)
         .withGroup(settings.groupSize(), settings.groupWithin());

@@ -102,13 +102,17 @@ class ProjectionHandlersIT {
 
   private static Projection<EventEnvelope<CartEvent>> projection(ReadModelProjection readModel, List<EventEnvelope<CartEvent>> envelopes) {
     Source<EventEnvelope<CartEvent>, NotUsed> source = Source.from(envelopes);
-    TestSourceProvider<Offset, EventEnvelope<CartEvent>> provider =
-        TestSourceProvider.create(source, EventEnvelope::offset);
+    ProjectionId id = ProjectionId.of(readModel.name() + "-test-" + projectionCounter.incrementAndGet(), "carts-" + SLICE);
+    SliceFence fence = new SliceFence(id, "test");
+    // As in production: the instance takes its slice's epoch before it reads its offset.
+    FencedSourceProvider<Offset, EventEnvelope<CartEvent>> provider =
+        new FencedSourceProvider<>(
+            TestSourceProvider.create(source, EventEnvelope::offset), fence, pool, testKit.system().executionContext());
     return JdbcProjection.groupedWithin(
-            ProjectionId.of(readModel.name() + "-test-" + projectionCounter.incrementAndGet(), "carts-" + SLICE),
+            id,
             provider,
             () -> new PooledJdbcSession(pool),
-            () -> new GroupHandler(readModel, SLICE, new FailurePolicy(0, Duration.ZERO, FailurePolicy.OnFailure.STOP), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+            () -> new GroupHandler(readModel, SLICE, new FailurePolicy(0, Duration.ZERO, FailurePolicy.OnFailure.STOP), fence, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
             testKit.system())
         .withGroup(3, Duration.ofMillis(20));
   }
@@ -148,6 +152,41 @@ class ProjectionHandlersIT {
       assertEquals(once, dupRows());
       assertEquals(7, once.get(0).get("total_quantity"));
     }
+  }
+
+  @Test
+  void cartSummaryNeverMovesACartBackwardsWhenAStaleGroupCommitsLate() throws Exception {
+    ItemAdded first = new ItemAdded("mono", "apple", 1, 100, DAY1);
+    try (Connection owner = pool.getConnection(); Connection stale = pool.getConnection()) {
+      CartSummaryRepository.apply(owner, SLICE, List.of(new SequencedEvent(1, first)));
+      owner.setAutoCommit(false);
+      stale.setAutoCommit(false);
+      // The owner applies seqNr 2 and 3 but has not committed yet ...
+      CartSummaryRepository.apply(
+          owner,
+          SLICE,
+          List.of(
+              new SequencedEvent(2, new ItemQuantityAdjusted("mono", "apple", 1, 5, DAY1)),
+              new SequencedEvent(3, new ItemAdded("mono", "pear", 2, 50, DAY1))));
+      // ... while a stale writer applies seqNr 2 again, from an older view of the cart.
+      var staleWrite =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  CartSummaryRepository.apply(
+                      stale, SLICE, List.of(new SequencedEvent(2, new ItemQuantityAdjusted("mono", "apple", 1, 5, DAY1))));
+                  stale.commit();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(300);
+      owner.commit();
+      staleWrite.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertEquals(
+        List.of(Map.of("last_seq_nr", 3L, "line_count", 2, "total_quantity", 7)),
+        TestSql.rows(db, "SELECT last_seq_nr, line_count, total_quantity FROM read_model.cart_summary WHERE cart_id = 'mono'"));
   }
 
   private static List<Map<String, Object>> dupRows() {

@@ -3,6 +3,7 @@ package io.readside.projections.admin;
 import io.readside.events.CartTags;
 import io.readside.projections.DeadLetters;
 import io.readside.projections.ReadModelProjection;
+import io.readside.projections.SliceFence;
 import io.readside.projections.Worker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -123,6 +124,7 @@ final class ProjectionOperations {
                       int deleted = projection.deleteSlice(c, s);
                       int parked = DeadLetters.deleteParked(c, projection.name(), s);
                       OffsetStore.clearOffset(c, id);
+                      SliceFence.advance(c, id, "rebuild by " + tokenId);
                       long head = OffsetStore.head(c, tag);
                       long toReplay = OffsetStore.eventsBetween(c, tag, 0, head);
                       markRebuild(c, id, head, toReplay);
@@ -157,6 +159,7 @@ final class ProjectionOperations {
                   (c, pid) -> {
                     // Plan again inside the transaction: the offset may have moved since.
                     SliceOutcome now = planRewind(c, pid, s, target);
+                    SliceFence.advance(c, pid, "rewind by " + tokenId);
                     if (now.offsetAfter() == 0) {
                       OffsetStore.clearOffset(c, pid);
                     } else {

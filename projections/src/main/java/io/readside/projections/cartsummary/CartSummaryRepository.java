@@ -109,10 +109,14 @@ public final class CartSummaryRepository {
   }
 
   private static Map<String, Long> appliedSeqNrs(Connection c, List<SequencedEvent> events) throws SQLException {
-    String[] cartIds = events.stream().map(e -> e.event().cartId()).distinct().toArray(String[]::new);
+    String[] cartIds = events.stream().map(e -> e.event().cartId()).distinct().sorted().toArray(String[]::new);
     Map<String, Long> applied = new HashMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT cart_id, last_seq_nr FROM read_model.cart_summary WHERE cart_id = ANY (?)")) {
+        // FOR UPDATE: a concurrent writer of the same carts (which fencing should make impossible)
+        // waits here and then sees what this one applied, so no cart ever moves backwards.
+        // Sorted ids lock in one order, so two groups cannot deadlock on each other.
+        c.prepareStatement(
+            "SELECT cart_id, last_seq_nr FROM read_model.cart_summary WHERE cart_id = ANY (?) ORDER BY cart_id FOR UPDATE")) {
       ps.setArray(1, c.createArrayOf("text", cartIds));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -136,6 +140,7 @@ public final class CartSummaryRepository {
                    checked_out_at = COALESCE(EXCLUDED.checked_out_at, s.checked_out_at),
                    status = CASE WHEN COALESCE(EXCLUDED.checked_out_at, s.checked_out_at) IS NULL
                                  THEN 'open' ELSE 'checked_out' END
+             WHERE s.last_seq_nr < EXCLUDED.last_seq_nr
             """)) {
       for (Map.Entry<String, CartChange> e : carts.entrySet()) {
         CartChange change = e.getValue();

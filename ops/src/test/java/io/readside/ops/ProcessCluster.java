@@ -1,0 +1,129 @@
+package io.readside.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.readside.migrations.Migrations;
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.TestDatabase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Readside as deployed: a write side, workers and a read API, each its own JVM from the built
+ * jar, on a fresh database of the test PostgreSQL. The write side is the cluster's seed; four
+ * slices, so 12 (projection, slice) instances.
+ */
+final class ProcessCluster implements AutoCloseable {
+  static final int SLICES = 4;
+  static final int INSTANCES = 3 * SLICES;
+
+  final DatabaseSettings db;
+  final NodeProcess writeSide;
+  final List<NodeProcess> workers = new ArrayList<>();
+  final NodeProcess readApi;
+  private final Path logs;
+  private final String seed;
+
+  private ProcessCluster(Class<?> test, int workerCount) {
+    db = TestDatabase.freshDatabase(test);
+    Migrations.migrate(db);
+    logs = Path.of("target", "fault-logs", test.getSimpleName());
+    int seedPort = NodeProcess.freePort();
+    seed = "pekko://readside@127.0.0.1:" + seedPort;
+    int writePort = NodeProcess.freePort();
+    writeSide = new NodeProcess("write-side", "write-side", env(Map.of("CLUSTER_PORT", "" + seedPort, "WRITE_SIDE_PORT", "" + writePort)), writePort, logs);
+    for (int i = 0; i < workerCount; i++) {
+      workers.add(worker("worker-" + (char) ('a' + i)));
+    }
+    int readPort = NodeProcess.freePort();
+    readApi = new NodeProcess("read-api", "read-api", env(Map.of("READ_API_PORT", "" + readPort)), readPort, logs);
+  }
+
+  static ProcessCluster start(Class<?> test, int workerCount) {
+    ProcessCluster cluster = new ProcessCluster(test, workerCount);
+    try {
+      cluster.writeSide.start();
+      cluster.workers.forEach(NodeProcess::start);
+      cluster.readApi.start();
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private NodeProcess worker(String name) {
+    int adminPort = NodeProcess.freePort();
+    return new NodeProcess(name, "worker",
+        env(Map.of("CLUSTER_PORT", "" + NodeProcess.freePort(), "ADMIN_PORT", "" + adminPort, "ADMIN_TOKEN", TestNodes.ADMIN_TOKEN)),
+        adminPort, logs);
+  }
+
+  private Map<String, String> env(Map<String, String> own) {
+    Map<String, String> env = new HashMap<>(own);
+    env.put("DATABASE_URL", db.url());
+    env.put("DATABASE_USER", db.user());
+    env.put("DATABASE_PASSWORD", db.password());
+    env.put("READSIDE_SLICES", Integer.toString(SLICES));
+    env.put("CLUSTER_HOST", "127.0.0.1");
+    env.put("CLUSTER_SEED_NODES", seed);
+    env.put("WORKER_POOL_SIZE", "4");
+    env.put("READ_API_POOL_SIZE", "4");
+    env.put("JOURNAL_POOL_SIZE", "4");
+    return env;
+  }
+
+  HttpJson write() {
+    return new HttpJson(writeSide.address());
+  }
+
+  HttpJson read() {
+    return new HttpJson(readApi.address());
+  }
+
+  /** The admin endpoint of the first live worker. */
+  HttpJson admin() {
+    return workers.stream().filter(NodeProcess::isAlive).findFirst()
+        .map(w -> new HttpJson(w.address(), "Bearer " + TestNodes.ADMIN_TOKEN))
+        .orElseThrow(() -> new IllegalStateException("no live worker"));
+  }
+
+  /** Every (projection, slice) instance that runs, by node (from the database, via admin status). */
+  Map<String, Set<String>> runningInstancesByNode() {
+    Map<String, Set<String>> byNode = new HashMap<>();
+    for (JsonNode p : admin().get("/admin/projections").body().get("projections")) {
+      for (JsonNode s : p.get("slices")) {
+        if (s.get("running").asBoolean()) {
+          byNode.computeIfAbsent(s.get("node").asText(), n -> new HashSet<>()).add(p.get("projection").asText() + "/" + s.get("slice").asInt());
+        }
+      }
+    }
+    return byNode;
+  }
+
+  int runningInstances() {
+    return runningInstancesByNode().values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** Total events not yet applied over every projection and slice. */
+  long lagEvents() {
+    long lag = 0;
+    for (JsonNode p : admin().get("/admin/projections").body().get("projections")) {
+      for (JsonNode s : p.get("slices")) {
+        lag += s.get("lagEvents").asLong();
+      }
+    }
+    return lag;
+  }
+
+  @Override
+  public void close() {
+    readApi.close();
+    workers.forEach(NodeProcess::close);
+    writeSide.close();
+  }
+}
