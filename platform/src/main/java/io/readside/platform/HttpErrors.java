@@ -1,11 +1,15 @@
 package io.readside.platform;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -18,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes every error of a route the JSON error shape: Pekko's own rejections (404, 405, 413, ...)
- * keep their status and message, and an unexpected exception is a logged 500 that tells nothing of
- * the internals.
+ * keep their status and message, a request timeout is a JSON 503, and an unexpected exception is a
+ * logged 500 that tells nothing of the internals. One handler for every server (HttpServers); what
+ * the HTTP layer refuses before a route runs is JsonParsingErrorHandler's.
  */
 public final class HttpErrors {
   private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
@@ -28,7 +33,24 @@ public final class HttpErrors {
 
   public static Route withJsonErrors(Route inner) {
     return handleExceptions(
-        EXCEPTIONS, () -> handleRejections(REJECTIONS, () -> inner));
+        EXCEPTIONS,
+        () -> handleRejections(REJECTIONS, () -> withRequestTimeoutResponse(HttpErrors::timedOut, () -> refusingLargeBodies(inner))));
+  }
+
+  /** A declared body over the limit is refused on every route, also on those that do not read it. */
+  private static Route refusingLargeBodies(Route inner) {
+    return extractRequestEntity(entity -> {
+      OptionalLong length = entity.getContentLengthOption();
+      return length.isPresent() && length.getAsLong() > JsonBodies.MAX_BODY_BYTES ? complete(tooLarge()) : inner;
+    });
+  }
+
+  private static HttpResponse tooLarge() {
+    return Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the request body is larger than " + JsonBodies.MAX_BODY_BYTES + " bytes");
+  }
+
+  private static HttpResponse timedOut(HttpRequest request) {
+    return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the server did not answer in time; retry");
   }
 
   private static final ExceptionHandler EXCEPTIONS =
@@ -56,7 +78,7 @@ public final class HttpErrors {
       return response;
     }
     if (response.status().intValue() == 413) {
-      return Json.error(response.status(), "too_large", "the request body is larger than " + JsonBodies.MAX_BODY_BYTES + " bytes");
+      return tooLarge();
     }
     String text =
         response.entity() instanceof HttpEntity.Strict strict

@@ -11,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.readside.platform.BadRequest;
+import io.readside.platform.Ids;
 import io.readside.platform.Json;
 import io.readside.readapi.ReadModel.Cart;
 import java.time.LocalDate;
@@ -50,7 +51,7 @@ public final class ReadRoutes {
     return get(
         () ->
             concat(
-                pathPrefix("carts", () -> concat(pathEnd(this::listCarts), path(segment(), this::cart))),
+                pathPrefix("carts", () -> concat(pathEnd(this::listCarts), path(segment(), id -> cart(Ids.require("cartId", id))))),
                 path(segment("items").slash("popular"), this::popularItems),
                 path(segment("sales").slash("daily"), this::dailySales)));
   }
@@ -107,7 +108,8 @@ public final class ReadRoutes {
                 limitRaw ->
                     parameterOptional(
                         "after",
-                        after -> {
+                        afterRaw -> {
+                          Optional<String> after = QueryParameters.id("after", afterRaw);
                           Optional<String> status = QueryParameters.oneOf("status", statusRaw, Set.of("open", "checked_out"));
                           int limit = (int) QueryParameters.longIn("limit", limitRaw, DEFAULT_PAGE, 1, MAX_PAGE);
                           return respond(query(() -> Json.ok(queries.carts(status, after, limit))));

@@ -62,6 +62,12 @@ final class AdminRoutes {
     this.executor = executor;
   }
 
+  /** The largest offset a JSON client holds exactly (2^53 - 1); journal orderings stay far below. */
+  static final long MAX_OFFSET = 9_007_199_254_740_991L;
+  private static final Instant FIRST_INSTANT = Instant.parse("1970-01-01T00:00:00Z");
+  private static final Instant PAST_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
+  private static final java.util.regex.Pattern SMALL_NUMBER = java.util.regex.Pattern.compile("[0-9]{1,9}");
+
   /** Operations on stopped instances wait for ProjectionManagement's timeouts; give them time. */
   static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(120);
 
@@ -175,16 +181,29 @@ final class AdminRoutes {
     }
     if (hasOffset) {
       JsonNode offset = body.get("toOffset");
-      if (!offset.canConvertToExactIntegral() || !offset.canConvertToLong() || offset.asLong() < 0) {
-        throw new BadRequest("invalid_body", "toOffset must be a whole number >= 0, got " + offset);
+      if (!offset.isIntegralNumber() || !offset.canConvertToLong() || offset.asLong() < 0 || offset.asLong() > MAX_OFFSET) {
+        throw new BadRequest("invalid_body", "toOffset must be a whole number from 0 to " + MAX_OFFSET + ", got " + shown(offset));
       }
       return new RewindTarget.ToOffset(offset.asLong());
     }
+    JsonNode timestamp = body.get("toTimestamp");
     try {
-      return new RewindTarget.ToTimestamp(Instant.parse(body.get("toTimestamp").asText()));
+      if (timestamp.isTextual()) {
+        Instant instant = Instant.parse(timestamp.asText());
+        if (!instant.isBefore(FIRST_INSTANT) && instant.isBefore(PAST_LAST_INSTANT)) {
+          return new RewindTarget.ToTimestamp(instant);
+        }
+      }
     } catch (DateTimeParseException e) {
-      throw new BadRequest("invalid_body", "toTimestamp must be an ISO-8601 instant like 2026-11-30T10:00:00Z, got " + body.get("toTimestamp"));
+      // the same message as an instant out of range
     }
+    throw new BadRequest("invalid_body",
+        "toTimestamp must be an ISO-8601 instant from 1970 to 9999 like 2026-11-30T10:00:00Z, got " + shown(timestamp));
+  }
+
+  private static String shown(JsonNode value) {
+    String text = value.toString();
+    return text.length() > 100 ? text.substring(0, 100) + "..." : text;
   }
 
   private static boolean dryRun(JsonNode node) {
@@ -194,26 +213,31 @@ final class AdminRoutes {
     return node.asBoolean();
   }
 
+  /** ASCII digits only (Integer.parseInt also takes "+3" and non-ASCII digits); the range is checked by the operations. */
   private static int parseSlice(String raw) {
-    try {
-      return Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new BadRequest("invalid_parameter", "slice must be a whole number, got '" + raw + "'");
+    if (!SMALL_NUMBER.matcher(raw).matches()) {
+      throw new BadRequest("invalid_parameter", "slice must be a whole number, got '" + shown(raw) + "'");
     }
+    return Integer.parseInt(raw);
   }
 
   private static int limit(Optional<String> raw, int fallback, int max) {
     if (raw.isEmpty()) {
       return fallback;
     }
-    try {
-      int n = Integer.parseInt(raw.get().trim());
+    if (SMALL_NUMBER.matcher(raw.get()).matches()) {
+      int n = Integer.parseInt(raw.get());
       if (n >= 1 && n <= max) {
         return n;
       }
-    } catch (NumberFormatException e) {
-      // same message as out of range
     }
-    throw new BadRequest("invalid_parameter", "limit must be from 1 to " + max + ", got '" + raw.get() + "'");
+    throw new BadRequest("invalid_parameter", "limit must be from 1 to " + max + ", got '" + shown(raw.get()) + "'");
+  }
+
+  private static String shown(String raw) {
+    String printable = raw.codePoints().limit(100)
+        .collect(StringBuilder::new, (b, c) -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)), StringBuilder::append)
+        .toString();
+    return raw.length() > 100 ? printable + "..." : printable;
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -46,10 +47,12 @@ public final class CartRoutes {
         () ->
             pathPrefix(
                 segment(),
-                cartId ->
-                    CartRules.checkCartId(cartId)
-                        .map(rejection -> complete(rejected(rejection)))
-                        .orElseGet(() -> cartRoutes(cartId))));
+                cartId -> unless(CartRules.checkCartId(cartId), () -> cartRoutes(cartId))));
+  }
+
+  /** Ids are checked here, before the cart's entity (and its journal) is touched. */
+  private static Route unless(Optional<Rejection> invalid, Supplier<Route> inner) {
+    return invalid.map(rejection -> complete(rejected(rejection))).orElseGet(inner);
   }
 
   private Route cartRoutes(String cartId) {
@@ -63,15 +66,15 @@ public final class CartRoutes {
                         JsonBodies.jsonBody(
                             AddItemRequest.class,
                             body ->
-                                ask(
+                                unless(CartRules.checkItemId(body.itemId()), () -> ask(
                                     cartId,
                                     replyTo ->
                                         new CartCommand.AddItem(
                                             body.itemId(), body.quantity(), body.unitPriceCents(), replyTo),
-                                    false)))),
+                                    false))))),
         path(
             segment("items").slash(segment()),
-            itemId ->
+            itemId -> unless(CartRules.checkItemId(itemId), () ->
                 concat(
                     put(
                         () ->
@@ -82,7 +85,7 @@ public final class CartRoutes {
                                         cartId,
                                         replyTo -> new CartCommand.AdjustItemQuantity(itemId, body.quantity(), replyTo),
                                         false))),
-                    delete(() -> ask(cartId, replyTo -> new CartCommand.RemoveItem(itemId, replyTo), false)))),
+                    delete(() -> ask(cartId, replyTo -> new CartCommand.RemoveItem(itemId, replyTo), false))))),
         path("checkout", () -> post(() -> ask(cartId, CartCommand.Checkout::new, false))));
   }
 

@@ -1,7 +1,7 @@
 package io.readside.writeside;
 
+import io.readside.platform.Ids;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Input rules for carts, each with the message a client sees when it breaks one. */
 final class CartRules {
@@ -9,7 +9,6 @@ final class CartRules {
   static final int MIN_QUANTITY = 1;
   static final int MAX_QUANTITY = 1000;
   static final long MAX_UNIT_PRICE_CENTS = 100_000_000L;
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private CartRules() {}
 
@@ -42,11 +41,8 @@ final class CartRules {
   }
 
   private static Optional<Rejection> checkId(String field, String value) {
-    if (value == null || !ID.matcher(value).matches()) {
-      return Optional.of(
-          Rejection.invalid(
-              "invalid_" + field,
-              field + " must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
+    if (!Ids.isValid(value)) {
+      return Optional.of(Rejection.invalid("invalid_" + field, field + " must be " + Ids.RULE));
     }
     return Optional.empty();
   }
