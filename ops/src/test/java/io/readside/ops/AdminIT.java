@@ -276,6 +276,75 @@ class AdminIT {
     assertEquals("done", rewind.get("outcome").asText());
   }
 
+  /** The lock is PostgreSQL's, so an operation on another admin node holds it just the same. */
+  @Test
+  @Order(9)
+  void anOperationOnASliceThatAnotherOperationHoldsAnswers409AndChangesNothing() throws Exception {
+    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    long auditBefore = TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit");
+    try (java.sql.Connection other = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+        java.sql.Statement st = other.createStatement()) {
+      st.execute("SELECT pg_advisory_lock(hashtext('readside-operation:daily-sales'), 1)");
+      for (HttpJson.Reply reply : List.of(
+          admin.post("/admin/projections/daily-sales/rebuild?slice=1", ""),
+          admin.post("/admin/projections/daily-sales/rebuild", ""),
+          admin.post("/admin/projections/daily-sales/pause", ""))) {
+        assertEquals(409, reply.status(), reply.body().toString());
+        assertEquals("operation_in_progress", reply.body().get("error").asText());
+        assertTrue(reply.body().get("message").asText().contains("slice 1"), reply.body().toString());
+      }
+      // Nothing was paused or reset, and the refusals are audited; other projections are free.
+      assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused"));
+      assertSlices(status(), s -> 0L, true);
+      assertEquals(3, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit WHERE outcome = 'refused: operation_in_progress'"));
+      assertEquals(auditBefore + 3, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit"));
+      assertEquals(200, admin.post("/admin/projections/item-popularity/pause?slice=1", "").status());
+      assertEquals(200, admin.post("/admin/projections/item-popularity/resume?slice=1", "").status());
+      st.execute("SELECT pg_advisory_unlock(hashtext('readside-operation:daily-sales'), 1)");
+    }
+    HttpJson.Reply afterwards = admin.post("/admin/projections/daily-sales/rebuild?slice=1", "");
+    assertEquals(200, afterwards.status(), afterwards.body().toString());
+    assertEquals("done", afterwards.body().get("outcome").asText());
+    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    ReadModelAssertions.assertReadModelMatches(read, db, scenario);
+  }
+
+  @Test
+  @Order(10)
+  void aRebuildThatFailsOnOneSliceLeavesThatSliceAsItWasAndIsAuditedAsPartial() {
+    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    long rowsOfSlice2 = TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice WHERE slice = 2");
+    long offsetOfSlice2 = TestSql.longValue(db, "SELECT current_offset::bigint FROM pekko_projection_offset_store WHERE projection_name = 'daily-sales' AND projection_key = 'carts-2'");
+    assertTrue(rowsOfSlice2 > 0);
+    TestSql.update(db, """
+        CREATE OR REPLACE FUNCTION read_model.test_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF OLD.slice = 2 THEN RAISE EXCEPTION 'slice 2 cannot be deleted today'; END IF; RETURN OLD; END $$""");
+    TestSql.update(db, "CREATE TRIGGER test_keep BEFORE DELETE ON read_model.daily_sales_by_slice FOR EACH ROW EXECUTE FUNCTION read_model.test_keep()");
+    try {
+      HttpJson.Reply reply = admin.post("/admin/projections/daily-sales/rebuild", "");
+      assertEquals(200, reply.status(), reply.body().toString());
+      JsonNode result = reply.body();
+      assertEquals("partial", result.get("outcome").asText(), result.toString());
+      for (JsonNode slice : result.get("slices")) {
+        boolean failed = slice.get("slice").asInt() == 2;
+        assertEquals(failed ? "failed" : "done", slice.get("outcome").asText(), slice.toString());
+        if (failed) {
+          assertTrue(slice.get("note").asText().contains("slice 2 cannot be deleted today"), slice.toString());
+          assertTrue(slice.get("note").asText().contains("as they were"), slice.toString());
+        }
+      }
+      // Slice 2 is as it was: its rows, its offset, not paused.
+      assertEquals(rowsOfSlice2, TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice WHERE slice = 2"));
+      assertEquals(offsetOfSlice2, TestSql.longValue(db, "SELECT current_offset::bigint FROM pekko_projection_offset_store WHERE projection_name = 'daily-sales' AND projection_key = 'carts-2'"));
+      assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused"));
+      assertEquals("partial", TestSql.rows(db, "SELECT outcome FROM readside_admin_audit WHERE action = 'rebuild' ORDER BY id DESC LIMIT 1").get(0).get("outcome"));
+    } finally {
+      TestSql.update(db, "DROP TRIGGER test_keep ON read_model.daily_sales_by_slice");
+    }
+    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    ReadModelAssertions.assertReadModelMatches(read, db, scenario);
+  }
+
   // --- helpers ---
 
   private static JsonNode status() {

@@ -41,7 +41,6 @@ class PoisonEventIT {
             ConfigFactory.parseMap(
                 Map.of(
                     "readside.worker.failures.retries", 1,
-                    "readside.worker.failures.first-backoff", "20ms",
                     "readside.worker.failures.policies.\"daily-sales\"", "stop",
                     "pekko.projection.restart-backoff.min-backoff", "500ms",
                     "readside.worker.ready-max-lag", "2s",
@@ -167,6 +166,56 @@ class PoisonEventIT {
       found |= a.get("action").asText().equals("discard-dead-letter") && a.get("arguments").get("id").asLong() == id;
     }
     assertTrue(found, audit.toString());
+  }
+
+  @Test
+  void aDiscardedDeadLetterStaysDiscardedWhenARebuildReplaysIt() {
+    breakItem("doomed");
+    try {
+      String cart = TestNodes.cartInSlice("redis-", 2);
+      add(cart, "doomed", 1, 10);
+      eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
+      long id = parked(cart).get(0).get("id").asLong();
+      assertEquals(200, admin.post("/admin/dead-letters/" + id + "/discard", "").status());
+      long other = add(cart, "fine", 2, 7);
+      assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=" + other + "&waitMs=10000").status());
+
+      // The rebuild replays the discarded event, which still fails: it must not be parked again.
+      HttpJson.Reply rebuilt = admin.post("/admin/projections/cart-summary/rebuild?slice=2", "");
+      assertEquals(200, rebuilt.status(), rebuilt.body().toString());
+      JsonNode projected = read.get("/carts/" + cart + "?minSeqNr=" + other + "&waitMs=10000").body();
+      assertEquals(14, projected.get("totalCents").asLong(), projected.toString());
+      assertEquals(0, parked(cart).size());
+      assertEquals("discarded", TestSql.rows(db, "SELECT status FROM readside_dead_letter WHERE id = " + id).get(0).get("status"));
+    } finally {
+      fix();
+    }
+  }
+
+  /** A deadlock (SQLState 40P01) the first three times an item is written: the database's fault, not the event's. */
+  @Test
+  void aTransientDatabaseErrorRestartsTheInstanceAndParksNothing() {
+    TestSql.update(db, "CREATE SEQUENCE read_model.test_transient");
+    TestSql.update(db, """
+        CREATE OR REPLACE FUNCTION read_model.test_transient() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.item_id = 'flaky' AND nextval('read_model.test_transient') <= 3 THEN
+            RAISE EXCEPTION 'simulated deadlock' USING ERRCODE = '40P01';
+          END IF;
+          RETURN NEW;
+        END $$""");
+    TestSql.update(db, "CREATE TRIGGER test_transient BEFORE INSERT OR UPDATE ON read_model.cart_line FOR EACH ROW EXECUTE FUNCTION read_model.test_transient()");
+    try {
+      String cart = TestNodes.cartInSlice("flaky-", 1);
+      long seq = add(cart, "flaky", 3, 25);
+      HttpJson.Reply projected = read.get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000");
+      assertEquals(200, projected.status(), projected.body().toString());
+      assertEquals(75, projected.body().get("totalCents").asLong());
+      assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM readside_dead_letter WHERE persistence_id = 'ShoppingCart|" + cart + "'"));
+      assertTrue(TestSql.longValue(db, "SELECT last_value FROM read_model.test_transient") >= 4, "it did fail first");
+    } finally {
+      TestSql.update(db, "DROP TRIGGER test_transient ON read_model.cart_line");
+    }
   }
 
   @Test

@@ -57,6 +57,30 @@ public final class DeadLetters {
     return heads;
   }
 
+  /** The events minus those an operator discarded for this projection. */
+  static List<SequencedEvent> withoutDiscarded(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
+    String[] pids = events.stream().map(SequencedEvent::persistenceId).distinct().toArray(String[]::new);
+    java.util.Set<String> discarded = new java.util.HashSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            SELECT persistence_id, seq_nr FROM readside_dead_letter
+             WHERE projection_name = ? AND status = 'discarded' AND persistence_id = ANY (?)
+            """)) {
+      ps.setString(1, projection);
+      ps.setArray(2, c.createArrayOf("text", pids));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          discarded.add(rs.getString(1) + "#" + rs.getLong(2));
+        }
+      }
+    }
+    if (discarded.isEmpty()) {
+      return events;
+    }
+    return events.stream().filter(e -> !discarded.contains(e.persistenceId() + "#" + e.seqNr())).toList();
+  }
+
   static long park(Connection c, String projection, int slice, SequencedEvent e, String error, Long blockedBy)
       throws SQLException {
     try (PreparedStatement ps =

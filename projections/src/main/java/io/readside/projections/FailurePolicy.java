@@ -1,14 +1,17 @@
 package io.readside.projections;
 
 import com.typesafe.config.Config;
-import java.time.Duration;
 
 /**
- * What a projection does when its handler fails: retry the group with doubling backoff, then
- * either park the events that still fail (dead letters, offset moves on) or stop at that offset
- * with the error in the status until someone fixes the cause.
+ * What a projection does when its handler fails on an event. Transient failures (the database or
+ * the connection: see {@link TransientFailures}) are never the event's fault: the group's
+ * transaction is rolled back and the instance restarts with Pekko's restart backoff
+ * ({@code pekko.projection.restart-backoff}), nothing parked. Other failures are retried at once,
+ * {@code retries} times, on the same healthy connection; if they repeat, the policy either parks
+ * the failing events (dead letters, offset moves on) or stops at that offset with the error in
+ * the status until someone fixes the cause.
  */
-public record FailurePolicy(int retries, Duration firstBackoff, OnFailure onFailure) {
+public record FailurePolicy(int retries, OnFailure onFailure) {
 
   public enum OnFailure {
     PARK,
@@ -21,7 +24,7 @@ public record FailurePolicy(int retries, Duration firstBackoff, OnFailure onFail
     }
   }
 
-  /** readside.worker.failures: retries, first-backoff, policy, and per-projection policies. */
+  /** readside.worker.failures: retries, policy, and per-projection policies. */
   public static FailurePolicy forProjection(Config config, String projection) {
     Config f = config.getConfig("readside.worker.failures");
     String policy = f.getString("policy");
@@ -29,7 +32,7 @@ public record FailurePolicy(int retries, Duration firstBackoff, OnFailure onFail
     if (f.hasPath(key)) {
       policy = f.getString(key);
     }
-    return new FailurePolicy(f.getInt("retries"), f.getDuration("first-backoff"), parse(projection, policy));
+    return new FailurePolicy(f.getInt("retries"), parse(projection, policy));
   }
 
   private static OnFailure parse(String projection, String policy) {
@@ -39,9 +42,5 @@ public record FailurePolicy(int retries, Duration firstBackoff, OnFailure onFail
       default -> throw new IllegalArgumentException(
           "readside.worker.failures policy for " + projection + " must be park or stop, got " + policy);
     };
-  }
-
-  Duration backoff(int attempt) {
-    return firstBackoff.multipliedBy(1L << Math.min(attempt, 10));
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a group of a slice's envelopes inside the projection's transaction, and decides what a
- * failure means: the group is retried with backoff; if it still fails, the policy either stops
+ * failure means. A transient one (the database, the connection) rolls the group back and restarts
+ * the instance with backoff. Any other is retried at once; if it repeats, the policy either stops
  * the projection (the error surfaces, the offset stays) or isolates the failing events and parks
  * them as dead letters in this same transaction, so the offset moves on with nothing lost.
  * A cart with a parked event has its later events parked behind it: its order is kept.
@@ -56,7 +57,12 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
         });
   }
 
-  void apply(Connection c, List<SequencedEvent> events) throws Exception {
+  void apply(Connection c, List<SequencedEvent> all) throws Exception {
+    // An event an operator discarded stays discarded, also when a rebuild or rewind replays it.
+    List<SequencedEvent> events = DeadLetters.withoutDiscarded(c, projection.name(), all);
+    if (events.isEmpty()) {
+      return;
+    }
     Map<String, Long> parked = DeadLetters.parkedHeads(c, projection.name(), events);
     List<SequencedEvent> free = new ArrayList<>();
     for (SequencedEvent e : events) {
@@ -71,16 +77,19 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     }
     Exception failure = null;
     for (int attempt = 0; attempt <= policy.retries(); attempt++) {
-      if (attempt > 0) {
-        Thread.sleep(policy.backoff(attempt - 1).toMillis());
-      }
       failure = tryWrite(c, free);
       if (failure == null) {
         applied.increment(free.size());
         return;
       }
       failedAttempts.increment();
-      log.warn("{} slice {}: group of {} failed (attempt {}): {}", projection.name(), slice, free.size(), attempt + 1, failure.toString());
+      if (TransientFailures.isTransient(failure) || !c.isValid(2)) {
+        // The database's fault, not the events': roll the group back and let the instance restart
+        // with backoff, rather than wait inside an open transaction or park good events.
+        log.warn("{} slice {}: transient failure, the group is rolled back and retried after a restart: {}", projection.name(), slice, describe(failure));
+        throw failure;
+      }
+      log.warn("{} slice {}: group of {} failed (attempt {}): {}", projection.name(), slice, free.size(), attempt + 1, describe(failure));
     }
     if (policy.onFailure() == FailurePolicy.OnFailure.STOP) {
       throw failure;
@@ -89,7 +98,7 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
   }
 
   /** One event at a time: the ones that fail are parked, and so is every later event of their cart. */
-  private void isolateAndPark(Connection c, List<SequencedEvent> events, Map<String, Long> parked) throws SQLException {
+  private void isolateAndPark(Connection c, List<SequencedEvent> events, Map<String, Long> parked) throws Exception {
     for (SequencedEvent e : events) {
       Long head = parked.get(e.persistenceId());
       if (head != null) {
@@ -99,6 +108,8 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
       Exception failure = tryWrite(c, List.of(e));
       if (failure == null) {
         applied.increment();
+      } else if (TransientFailures.isTransient(failure) || !c.isValid(2)) {
+        throw failure;
       } else {
         long id = DeadLetters.park(c, projection.name(), slice, e, describe(failure), null);
         parkedEvents.increment();

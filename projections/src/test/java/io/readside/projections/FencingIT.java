@@ -132,7 +132,7 @@ class FencingIT {
 
   private static GroupHandler handler(SliceFence fence) {
     return new GroupHandler(
-        Projections.DAILY_SALES, SLICE, new FailurePolicy(0, Duration.ZERO, FailurePolicy.OnFailure.PARK), fence, new SimpleMeterRegistry());
+        Projections.DAILY_SALES, SLICE, new FailurePolicy(0, FailurePolicy.OnFailure.PARK), fence, new SimpleMeterRegistry());
   }
 
   private static long take(SliceFence fence) throws Exception {

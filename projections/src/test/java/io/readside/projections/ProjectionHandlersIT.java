@@ -112,7 +112,7 @@ class ProjectionHandlersIT {
             id,
             provider,
             () -> new PooledJdbcSession(pool),
-            () -> new GroupHandler(readModel, SLICE, new FailurePolicy(0, Duration.ZERO, FailurePolicy.OnFailure.STOP), fence, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+            () -> new GroupHandler(readModel, SLICE, new FailurePolicy(0, FailurePolicy.OnFailure.STOP), fence, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
             testKit.system())
         .withGroup(3, Duration.ofMillis(20));
   }

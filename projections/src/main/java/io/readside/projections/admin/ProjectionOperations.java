@@ -38,9 +38,51 @@ import org.apache.pekko.projection.javadsl.ProjectionManagement;
 final class ProjectionOperations {
   private static final Duration TELL_TIMEOUT = Duration.ofSeconds(8);
 
-  record SliceOutcome(int slice, Long offsetBefore, Long offsetAfter, long eventsToReplay, boolean instanceAcknowledged, String note) {}
+  /** What an operation did to one slice. */
+  enum Outcome {
+    /** Carried out. */
+    DONE,
+    /** Only counted (a dry run). */
+    DRY_RUN,
+    /** Not attempted, nothing changed (e.g. the running instance did not confirm its pause). */
+    UNCHANGED,
+    /** Attempted and failed; the note says what the slice was left as. */
+    FAILED;
 
-  record Result(String projection, String action, boolean dryRun, List<SliceOutcome> slices) {}
+    @com.fasterxml.jackson.annotation.JsonValue
+    String json() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  record SliceOutcome(
+      int slice, Long offsetBefore, Long offsetAfter, long eventsToReplay, boolean instanceAcknowledged, Outcome outcome, String note) {
+    SliceOutcome acknowledged(boolean ack) {
+      return new SliceOutcome(slice, offsetBefore, offsetAfter, eventsToReplay, ack, outcome, note);
+    }
+
+    static SliceOutcome failed(int slice, String note) {
+      return new SliceOutcome(slice, null, null, 0, false, Outcome.FAILED, note);
+    }
+  }
+
+  /** outcome: done, dry-run, unchanged, failed, or partial when the slices differ. */
+  record Result(String projection, String action, boolean dryRun, String outcome, List<SliceOutcome> slices) {
+    Result(String projection, String action, boolean dryRun, List<SliceOutcome> slices) {
+      this(projection, action, dryRun, overall(slices), slices);
+    }
+
+    private static String overall(List<SliceOutcome> slices) {
+      List<Outcome> distinct = slices.stream().map(SliceOutcome::outcome).distinct().toList();
+      return distinct.size() == 1 ? distinct.get(0).json() : "partial";
+    }
+  }
+
+  /**
+   * Slices worked on at once by an "all slices" operation. The admin pool has 4 connections: one
+   * holds the operation's locks, two serve slices, one stays free for status and probes.
+   */
+  static final int SLICE_PARALLELISM = 2;
 
   /** Where a rewind goes: an offset, or the last event written before a time. */
   sealed interface RewindTarget {
@@ -87,23 +129,26 @@ final class ProjectionOperations {
   }
 
   private Result setPaused(ReadModelProjection projection, Optional<Integer> slice, String tokenId, boolean paused) throws Exception {
-    List<SliceOutcome> outcomes =
-        forEachSlice(
-            slices(slice),
-            s -> {
-              ProjectionId id = Worker.projectionId(projection, s);
-              inTransaction(c -> {
-                OffsetStore.setPaused(c, id, paused);
-                return null;
+    String action = paused ? "pause" : "resume";
+    List<Integer> chosen = slices(slice);
+    Map<String, Object> arguments = Map.of("slice", slice.map(Object::toString).orElse("all"));
+    return locked(projection, chosen, action, arguments, tokenId, () -> {
+      List<SliceOutcome> outcomes =
+          forEachSlice(
+              chosen,
+              s -> {
+                ProjectionId id = Worker.projectionId(projection, s);
+                inTransaction(c -> {
+                  OffsetStore.setPaused(c, id, paused);
+                  return null;
+                });
+                boolean acknowledged = tell(id, pm -> paused ? pm.pause(id) : pm.resume(id));
+                Long offset = inTransaction(c -> OffsetStore.offset(c, id).orElse(null));
+                return new SliceOutcome(s, offset, offset, 0, acknowledged, Outcome.DONE,
+                    acknowledged ? null : "no running instance answered; it starts " + (paused ? "paused" : "running") + " when it starts");
               });
-              boolean acknowledged = tell(id, pm -> paused ? pm.pause(id) : pm.resume(id));
-              Long offset = inTransaction(c -> OffsetStore.offset(c, id).orElse(null));
-              return new SliceOutcome(s, offset, offset, 0, acknowledged,
-                  acknowledged ? null : "no running instance answered; it starts " + (paused ? "paused" : "running") + " when it starts");
-            });
-    Result result = new Result(projection.name(), paused ? "pause" : "resume", false, outcomes);
-    audit(result, Map.of("slice", slice.map(Object::toString).orElse("all")), tokenId);
-    return result;
+      return new Result(projection.name(), action, false, outcomes);
+    });
   }
 
   /**
@@ -111,29 +156,31 @@ final class ProjectionOperations {
    * then replay from the start (events that still fail are parked again).
    */
   Result rebuild(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws Exception {
-    List<SliceOutcome> outcomes =
-        forEachSlice(
-            slices(slice),
-            s ->
-                whilePaused(
-                    projection,
-                    s,
-                    (c, id) -> {
-                      Long before = OffsetStore.offset(c, id).orElse(null);
-                      String tag = CartTags.tagForSlice(s);
-                      int deleted = projection.deleteSlice(c, s);
-                      int parked = DeadLetters.deleteParked(c, projection.name(), s);
-                      OffsetStore.clearOffset(c, id);
-                      SliceFence.advance(c, id, "rebuild by " + tokenId);
-                      long head = OffsetStore.head(c, tag);
-                      long toReplay = OffsetStore.eventsBetween(c, tag, 0, head);
-                      markRebuild(c, id, head, toReplay);
-                      return new SliceOutcome(s, before, null, toReplay, false,
-                          "deleted " + deleted + " rows" + (parked > 0 ? " and " + parked + " parked dead letters (replayed again)" : ""));
-                    }));
-    Result result = new Result(projection.name(), "rebuild", false, outcomes);
-    audit(result, Map.of("slice", slice.map(Object::toString).orElse("all")), tokenId);
-    return result;
+    List<Integer> chosen = slices(slice);
+    Map<String, Object> arguments = Map.of("slice", slice.map(Object::toString).orElse("all"));
+    return locked(projection, chosen, "rebuild", arguments, tokenId, () -> {
+      List<SliceOutcome> outcomes =
+          forEachSlice(
+              chosen,
+              s ->
+                  whilePaused(
+                      projection,
+                      s,
+                      (c, id) -> {
+                        Long before = OffsetStore.offset(c, id).orElse(null);
+                        String tag = CartTags.tagForSlice(s);
+                        int deleted = projection.deleteSlice(c, s);
+                        int parked = DeadLetters.deleteParked(c, projection.name(), s);
+                        OffsetStore.clearOffset(c, id);
+                        SliceFence.advance(c, id, "rebuild by " + tokenId);
+                        long head = OffsetStore.head(c, tag);
+                        long toReplay = OffsetStore.eventsBetween(c, tag, 0, head);
+                        markRebuild(c, id, head, toReplay);
+                        return new SliceOutcome(s, before, null, toReplay, false, Outcome.DONE,
+                            "deleted " + deleted + " rows" + (parked > 0 ? " and " + parked + " parked dead letters (replayed again)" : ""));
+                      }));
+      return new Result(projection.name(), "rebuild", false, outcomes);
+    });
   }
 
   Result rewind(ReadModelProjection projection, RewindTarget target, boolean dryRun, Optional<Integer> slice, String tokenId)
@@ -144,31 +191,7 @@ final class ProjectionOperations {
           projection.name() + " adds up what it sees, so replaying events would count them twice; rewind is refused."
               + " Rebuild it instead: POST /admin/projections/" + projection.name() + "/rebuild");
     }
-    List<SliceOutcome> outcomes =
-        forEachSlice(
-            slices(slice),
-            s -> {
-              ProjectionId id = Worker.projectionId(projection, s);
-              SliceOutcome planned = inTransaction(c -> planRewind(c, id, s, target));
-              if (dryRun || planned.eventsToReplay() == 0) {
-                return planned;
-              }
-              return whilePaused(
-                  projection,
-                  s,
-                  (c, pid) -> {
-                    // Plan again inside the transaction: the offset may have moved since.
-                    SliceOutcome now = planRewind(c, pid, s, target);
-                    SliceFence.advance(c, pid, "rewind by " + tokenId);
-                    if (now.offsetAfter() == 0) {
-                      OffsetStore.clearOffset(c, pid);
-                    } else {
-                      OffsetStore.setOffset(c, pid, now.offsetAfter());
-                    }
-                    return now;
-                  });
-            });
-    Result result = new Result(projection.name(), "rewind", dryRun, outcomes);
+    List<Integer> chosen = slices(slice);
     Map<String, Object> arguments = new LinkedHashMap<>();
     switch (target) {
       case RewindTarget.ToOffset o -> arguments.put("toOffset", o.offset());
@@ -176,11 +199,37 @@ final class ProjectionOperations {
     }
     arguments.put("dryRun", dryRun);
     arguments.put("slice", slice.map(Object::toString).orElse("all"));
-    audit(result, arguments, tokenId);
-    return result;
+    return locked(projection, chosen, "rewind", arguments, tokenId, () -> {
+      List<SliceOutcome> outcomes =
+          forEachSlice(
+              chosen,
+              s -> {
+                ProjectionId id = Worker.projectionId(projection, s);
+                SliceOutcome planned = inTransaction(c -> planRewind(c, id, s, target, dryRun));
+                if (dryRun || planned.eventsToReplay() == 0) {
+                  return planned;
+                }
+                return whilePaused(
+                    projection,
+                    s,
+                    (c, pid) -> {
+                      // Plan again inside the transaction: the offset may have moved since.
+                      SliceOutcome now = planRewind(c, pid, s, target, false);
+                      SliceFence.advance(c, pid, "rewind by " + tokenId);
+                      if (now.offsetAfter() == 0) {
+                        OffsetStore.clearOffset(c, pid);
+                      } else {
+                        OffsetStore.setOffset(c, pid, now.offsetAfter());
+                      }
+                      return now;
+                    });
+              });
+      return new Result(projection.name(), "rewind", dryRun, outcomes);
+    });
   }
 
-  private static SliceOutcome planRewind(Connection c, ProjectionId id, int slice, RewindTarget target) throws SQLException {
+  private static SliceOutcome planRewind(Connection c, ProjectionId id, int slice, RewindTarget target, boolean dryRun)
+      throws SQLException {
     String tag = CartTags.tagForSlice(slice);
     long current = OffsetStore.offset(c, id).orElse(0L);
     long wanted =
@@ -190,7 +239,8 @@ final class ProjectionOperations {
         };
     long to = Math.min(wanted, current);
     long replay = to < current ? OffsetStore.eventsBetween(c, tag, to, current) : 0;
-    return new SliceOutcome(slice, current, to, replay, false, replay == 0 ? "nothing to replay" : null);
+    return new SliceOutcome(
+        slice, current, to, replay, false, dryRun ? Outcome.DRY_RUN : Outcome.DONE, replay == 0 ? "nothing to replay" : null);
   }
 
   /** Offset changes on one slice, with its instance paused around them, resumed after if it ran. */
@@ -199,6 +249,11 @@ final class ProjectionOperations {
     SliceOutcome apply(Connection c, ProjectionId id) throws SQLException;
   }
 
+  /**
+   * The change runs in one transaction, so when it fails nothing of it is left; the pause around
+   * it is undone too (resumed if the instance ran before), and the note says so, or says exactly
+   * what could not be undone.
+   */
   private SliceOutcome whilePaused(ReadModelProjection projection, int slice, SliceChange change) throws Exception {
     ProjectionId id = Worker.projectionId(projection, slice);
     boolean wasPaused = inTransaction(c -> OffsetStore.isPaused(c, id));
@@ -210,23 +265,46 @@ final class ProjectionOperations {
     });
     boolean acknowledged = tell(id, pm -> pm.pause(id));
     if (!acknowledged && runningOn.isPresent()) {
-      inTransaction(c -> {
-        OffsetStore.setPaused(c, id, wasPaused);
-        return null;
-      });
-      return new SliceOutcome(slice, null, null, 0, false,
-          "the instance on " + runningOn.get() + " did not confirm the pause; nothing changed, try again");
+      String restore = restorePause(id, wasPaused, false);
+      return new SliceOutcome(slice, null, null, 0, false, Outcome.UNCHANGED,
+          "the instance on " + runningOn.get() + " did not confirm the pause; nothing changed, try again" + restore);
     }
-    SliceOutcome outcome = inTransaction(c -> change.apply(c, id));
-    if (!wasPaused) {
+    SliceOutcome outcome;
+    try {
+      outcome = inTransaction(c -> change.apply(c, id));
+    } catch (Exception e) {
+      String restore = restorePause(id, wasPaused, true);
+      return SliceOutcome.failed(slice, "failed and rolled back, the slice's rows and offset are as they were: " + describe(e) + restore);
+    }
+    String restore = restorePause(id, wasPaused, true);
+    return new SliceOutcome(outcome.slice(), outcome.offsetBefore(), outcome.offsetAfter(), outcome.eventsToReplay(), acknowledged,
+        outcome.outcome(), restore.isEmpty() ? outcome.note() : (outcome.note() == null ? "" : outcome.note()) + restore);
+  }
+
+  /** Puts the paused flag back as it was; an empty string when that worked, else what was left. */
+  private String restorePause(ProjectionId id, boolean wasPaused, boolean tellResume) {
+    if (wasPaused) {
+      return "";
+    }
+    try {
       inTransaction(c -> {
         OffsetStore.setPaused(c, id, false);
         return null;
       });
-      // A paused instance re-reads its offset from the store when resumed.
-      acknowledged = tell(id, pm -> pm.resume(id)) || acknowledged;
+    } catch (Exception e) {
+      return "; the slice is LEFT PAUSED (resuming failed: " + describe(e) + "): POST /admin/projections/" + id.name()
+          + "/resume?slice=" + CartTags.sliceOfTag(id.key());
     }
-    return new SliceOutcome(outcome.slice(), outcome.offsetBefore(), outcome.offsetAfter(), outcome.eventsToReplay(), acknowledged, outcome.note());
+    if (tellResume) {
+      // A paused instance re-reads its offset from the store when resumed.
+      tell(id, pm -> pm.resume(id));
+    }
+    return "";
+  }
+
+  static String describe(Throwable e) {
+    Throwable cause = e instanceof IllegalStateException && e.getCause() != null ? e.getCause() : e;
+    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   private static Optional<String> runningNode(Connection c, ProjectionId id) throws SQLException {
@@ -277,28 +355,61 @@ final class ProjectionOperations {
     SliceOutcome run(int slice) throws Exception;
   }
 
-  /** Slices in parallel: telling instances that are not running waits for a timeout each. */
-  private List<SliceOutcome> forEachSlice(List<Integer> sliceList, SliceWork work) throws Exception {
+  /**
+   * Slices at most {@link #SLICE_PARALLELISM} at a time (telling instances that are not running
+   * waits for a timeout each, so some parallelism pays; more would starve the pool). A slice whose
+   * work throws is reported as failed; the others go on.
+   */
+  private List<SliceOutcome> forEachSlice(List<Integer> sliceList, SliceWork work) {
+    java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(SLICE_PARALLELISM);
     List<CompletableFuture<SliceOutcome>> futures = new ArrayList<>();
     for (int s : sliceList) {
       futures.add(
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return work.run(s);
-                } catch (RuntimeException e) {
-                  throw e;
+                  permits.acquire();
+                  try {
+                    return work.run(s);
+                  } finally {
+                    permits.release();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return SliceOutcome.failed(s, "interrupted before it started; nothing changed");
                 } catch (Exception e) {
-                  throw new IllegalStateException(e);
+                  return SliceOutcome.failed(s, "failed before its change: " + describe(e) + "; check the slice's paused flag in GET /admin/projections");
                 }
               },
               executor));
     }
-    List<SliceOutcome> out = new ArrayList<>();
-    for (CompletableFuture<SliceOutcome> f : futures) {
-      out.add(f.join());
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+
+  @FunctionalInterface
+  private interface Operation {
+    Result run() throws Exception;
+  }
+
+  /**
+   * Runs an operation holding its slices' locks, and audits it whatever happens: done, partial,
+   * failed, or refused because another operation holds one of its slices.
+   */
+  private Result locked(
+      ReadModelProjection projection, List<Integer> slices, String action, Map<String, Object> arguments, String tokenId, Operation operation)
+      throws Exception {
+    Result result;
+    try (SliceLocks locks = SliceLocks.acquire(pool, projection.name(), slices, action)) {
+      result = operation.run();
+    } catch (Refused refused) {
+      inTransaction(c -> {
+        AdminAudit.record(c, action, projection.name(), arguments, null, null, tokenId, "refused: " + refused.code);
+        return null;
+      });
+      throw refused;
     }
-    return out;
+    audit(result, arguments, tokenId);
+    return result;
   }
 
   @FunctionalInterface
@@ -327,9 +438,8 @@ final class ProjectionOperations {
       before.put(Integer.toString(o.slice()), o.offsetBefore());
       after.put(Integer.toString(o.slice()), o.offsetAfter());
     }
-    String outcome = result.dryRun() ? "dry-run" : result.slices().stream().anyMatch(o -> o.note() != null && o.note().contains("nothing changed")) ? "partial" : "done";
     inTransaction(c -> {
-      AdminAudit.record(c, result.action(), result.projection(), arguments, before, after, tokenId, outcome);
+      AdminAudit.record(c, result.action(), result.projection(), arguments, before, after, tokenId, result.outcome());
       return null;
     });
   }
