@@ -21,6 +21,16 @@ final class CartRules {
     return checkId("itemId", itemId);
   }
 
+  static Optional<Rejection> checkIdempotencyKey(String key) {
+    if (key == null || !ID.matcher(key).matches()) {
+      return Optional.of(
+          Rejection.invalid(
+              "invalid_idempotency_key",
+              "the Idempotency-Key header must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
+    }
+    return Optional.empty();
+  }
+
   static Optional<Rejection> checkQuantity(int quantity) {
     if (quantity < MIN_QUANTITY || quantity > MAX_QUANTITY) {
       return Optional.of(
