@@ -17,10 +17,10 @@ import java.util.TreeMap;
  * A cart's state and its decisions: which event a command yields, or why it is refused. Plain
  * methods, testable without actors; the behavior only persists and replies.
  */
-public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKeys recentKeys)
+public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKeys recentKeys, long seqNr)
     implements CborSerializable {
 
-  public static final CartState EMPTY = new CartState(Map.of(), null, RecentKeys.NONE);
+  public static final CartState EMPTY = new CartState(Map.of(), null, RecentKeys.NONE, 0);
 
   public CartState {
     lines = Map.copyOf(lines);
@@ -137,24 +137,30 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKey
   }
 
   /**
-   * The state after the event with sequence number {@code seqNr}. Events are facts: no validation
-   * here. An event's Idempotency-Key is remembered with the reply its command got.
+   * The state after an event. Events are facts: no validation here. An event's Idempotency-Key is
+   * remembered with the reply its command got, which carries the event's sequence number.
+   *
+   * <p>That number is the larger of the one after ours and {@code reportedSeqNr} (Pekko's
+   * lastSequenceNumber): Pekko reports the last recovered one, not the new event's, for the first
+   * command after a recovery, and a snapshot taken before {@code seqNr} was recorded reads as 0.
    */
-  public CartState apply(CartEvent event, long seqNr) {
+  public CartState apply(CartEvent event, long reportedSeqNr) {
+    long eventSeqNr = Math.max(seqNr + 1, reportedSeqNr);
     CartState next =
         switch (event) {
           case ItemAdded e -> withLine(e.itemId(), new Line(e.quantity(), e.unitPriceCents()));
           case ItemQuantityAdjusted e ->
               withLine(e.itemId(), new Line(e.newQuantity(), lines.get(e.itemId()).unitPriceCents()));
           case ItemRemoved e -> withoutLine(e.itemId());
-          case CheckedOut e -> new CartState(lines, e.at(), recentKeys);
+          case CheckedOut e -> new CartState(lines, e.at(), recentKeys, seqNr);
         };
-    if (event.idempotencyKey() == null) {
-      return next;
-    }
-    RecentKeys.Entry entry =
-        new RecentKeys.Entry(event.idempotencyKey(), RecentKeys.Request.of(event), next.view(event.cartId(), seqNr));
-    return new CartState(next.lines, next.checkedOutAt, recentKeys.remember(entry));
+    RecentKeys keys =
+        event.idempotencyKey() == null
+            ? recentKeys
+            : recentKeys.remember(
+                new RecentKeys.Entry(
+                    event.idempotencyKey(), RecentKeys.Request.of(event), next.view(event.cartId(), eventSeqNr)));
+    return new CartState(next.lines, next.checkedOutAt, keys, eventSeqNr);
   }
 
   public int totalQuantity() {
@@ -178,13 +184,13 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKey
   private CartState withLine(String itemId, Line line) {
     Map<String, Line> next = new TreeMap<>(lines);
     next.put(itemId, line);
-    return new CartState(next, checkedOutAt, recentKeys);
+    return new CartState(next, checkedOutAt, recentKeys, seqNr);
   }
 
   private CartState withoutLine(String itemId) {
     Map<String, Line> next = new TreeMap<>(lines);
     next.remove(itemId);
-    return new CartState(next, checkedOutAt, recentKeys);
+    return new CartState(next, checkedOutAt, recentKeys, seqNr);
   }
 
   private static Rejection itemNotInCart(String itemId) {

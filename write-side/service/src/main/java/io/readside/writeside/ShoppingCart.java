@@ -87,7 +87,6 @@ public final class ShoppingCart
 
   @Override
   public EventHandler<CartState, CartEvent> eventHandler() {
-    // lastSequenceNumber is the applied event's own, both while persisting and while recovering.
     return newEventHandlerBuilder()
         .forAnyState()
         .onAnyEvent((state, event) -> state.apply(event, lastSequenceNumber(context)));

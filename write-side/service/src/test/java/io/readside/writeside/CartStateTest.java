@@ -184,4 +184,16 @@ class CartStateTest {
     assertEquals(6, k6.seqNr());
     assertEquals(6, k6.lines().get(0).quantity());
   }
+
+  @Test
+  void aRememberedReplyCarriesTheEventsSequenceNumberEvenWhenPekkoReportsTheRecoveredOne() {
+    CartState recovered = stateAfter(new CartEvent.ItemAdded("cart-1", "a", 1, 10, NOW));
+    // The first command after a recovery: Pekko reports 1 (the recovered event), the new one is 2.
+    CartState state = recovered.apply(new CartEvent.ItemAdded("cart-1", "b", 1, 10, NOW, "k-1"), 1);
+    assertEquals(2, state.recentKeys().find("k-1").orElseThrow().reply().seqNr());
+    // A snapshot from before seqNr was kept reads 0; the reported number is right then.
+    CartState oldSnapshot = new CartState(recovered.lines(), null, null, 0);
+    state = oldSnapshot.apply(new CartEvent.ItemAdded("cart-1", "b", 1, 10, NOW, "k-1"), 101);
+    assertEquals(101, state.recentKeys().find("k-1").orElseThrow().reply().seqNr());
+  }
 }

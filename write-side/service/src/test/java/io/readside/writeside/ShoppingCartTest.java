@@ -105,9 +105,14 @@ class ShoppingCartTest {
     assertEquals(1, assertInstanceOf(CartReply.Accepted.class, retry.reply()).cart().seqNr());
 
     cart.restart();
+    var third = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-3", 1, 100, "key-3", replyTo));
     var afterRestart = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, "key-1", replyTo));
     assertTrue(afterRestart.hasNoEvents());
     assertEquals(first.reply(), afterRestart.reply());
+    // The first command after a recovery is remembered under its own sequence number too.
+    var thirdAgain = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-3", 1, 100, "key-3", replyTo));
+    assertEquals(third.reply(), thirdAgain.reply());
+    assertEquals(3, assertInstanceOf(CartReply.Accepted.class, thirdAgain.reply()).cart().seqNr());
   }
 
   @Test
