@@ -44,6 +44,10 @@ class DatabaseUnavailableTest {
     assertEquals(Map.of("connectTimeout", "2", "socketTimeout", "10", "options", "-c statement_timeout=4000"), readApi.driverProperties());
     assertEquals(Duration.ofMillis(750), readApi.validation());
     assertEquals(Duration.ofSeconds(60), Pools.Timeouts.fromConfig(config, "unknown-pool").socket());
+    assertEquals(Duration.ofMinutes(10), Pools.Timeouts.fromConfig(config, "admin").statement());
+    for (String pool : new String[] {"journal", "projections"}) {
+      Pools.Timeouts.fromConfig(config, pool);
+    }
     assertThrows(IllegalArgumentException.class,
         () -> new Pools.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5)));
   }
