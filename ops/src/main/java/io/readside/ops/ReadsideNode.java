@@ -124,7 +124,8 @@ public final class ReadsideNode implements AutoCloseable {
   }
 
   private static HikariDataSource pool(ActorSystem<?> system, String name, DatabaseSettings db, int size) {
-    HikariDataSource pool = Pools.create(name, db, size, NodeMetrics.get(system).registry());
+    Pools.Timeouts timeouts = Pools.Timeouts.fromConfig(system.settings().config(), name);
+    HikariDataSource pool = Pools.create(name, db, size, timeouts, NodeMetrics.get(system).registry());
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),

@@ -37,10 +37,13 @@ class CompletenessAuditIT {
   static void start() {
     db = TestDatabase.freshDatabase(CompletenessAuditIT.class);
     Migrations.migrate(db);
-    // A 0.5 s gap window (5 x 100 ms) instead of Readside's 10 s, so a 3 s late commit is skipped.
+    // A 0.5 s gap window (5 x 100 ms) instead of Readside's 10 s, so a 3 s late commit is skipped;
+    // and 10 s for a write to answer instead of 1.5 s (ask) and 3 s (journal breaker), so it succeeds.
     node = TestNodes.start(db, ReadsideNode.allRoles(), ConfigFactory.parseMap(Map.of(
         "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
-        "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms")));
+        "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
+        "readside.write-side.ask-timeout", "10s",
+        "jdbc-journal.circuit-breaker.call-timeout", "10s")));
     write = new HttpJson(node.writeSideAddress().orElseThrow());
     read = new HttpJson(node.readApiAddress().orElseThrow());
     admin = TestNodes.admin(node);

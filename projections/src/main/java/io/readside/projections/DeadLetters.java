@@ -177,7 +177,14 @@ public final class DeadLetters {
             .filter(k -> k.getSimpleName().equals(d.eventType()))
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("unknown event type " + d.eventType()));
-    CartEvent event = (CartEvent) Json.MAPPER.convertValue(d.event(), type);
+    Object json = d.event();
+    if (json instanceof Map<?, ?> fields && !fields.containsKey("idempotencyKey")) {
+      // Parked before events carried the client's Idempotency-Key: it had none.
+      Map<Object, Object> withKey = new java.util.LinkedHashMap<>(fields);
+      withKey.put("idempotencyKey", null);
+      json = withKey;
+    }
+    CartEvent event = (CartEvent) Json.MAPPER.convertValue(json, type);
     return new SequencedEvent(d.offset(), d.persistenceId(), d.seqNr(), event);
   }
 

@@ -11,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.readside.platform.BadRequest;
+import io.readside.platform.DatabaseUnavailable;
 import io.readside.platform.Ids;
 import io.readside.platform.Json;
 import io.readside.readapi.ReadModel.Cart;
@@ -165,7 +166,8 @@ public final class ReadRoutes {
         jdbc);
   }
 
+  /** A database that is down or too slow is a 503 database_unavailable, not a 500. */
   private static Route respond(CompletionStage<HttpResponse> response) {
-    return onSuccess(response, r -> complete(r));
+    return onSuccess(response.exceptionally(DatabaseUnavailable::responseOrRethrow), r -> complete(r));
   }
 }

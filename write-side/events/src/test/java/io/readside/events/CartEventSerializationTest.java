@@ -1,10 +1,14 @@
 package io.readside.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -12,6 +16,7 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +35,11 @@ class CartEventSerializationTest {
               List.of(new CartEvent.CheckedOutLine("sku-1", 2, 100), new CartEvent.CheckedOutLine("sku-2", 1, 50)),
               3,
               250,
-              AT));
+              AT),
+          new CartEvent.ItemAdded("cart-1", "sku-3", 1, 10, AT, "key-1"),
+          new CartEvent.ItemQuantityAdjusted("cart-1", "sku-3", 1, 2, AT, "key-2"),
+          new CartEvent.ItemRemoved("cart-1", "sku-3", 2, AT, "key-3"),
+          new CartEvent.CheckedOut("cart-1", List.of(new CartEvent.CheckedOutLine("sku-1", 2, 100)), 2, 200, AT, "key-4"));
 
   @AfterAll
   static void stop() {
@@ -55,5 +64,19 @@ class CartEventSerializationTest {
       Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
       assertEquals(event, back);
     }
+  }
+
+  @Test
+  void eventsWrittenBeforeIdempotencyKeysExistedReadWithoutAKey() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    // The CBOR an ItemAdded had before the field was added: the same fields, no idempotencyKey.
+    byte[] old = cbor.writeValueAsBytes(Map.of(
+        "cartId", "cart-1", "itemId", "sku-1", "quantity", 3, "unitPriceCents", 1999, "at", AT.toString()));
+    CartEvent sample = new CartEvent.ItemAdded("cart-1", "sku-1", 3, 1999, AT);
+    var serializer = serialization.findSerializerFor(sample);
+    Object back = serialization.deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, sample)).get();
+    assertEquals(sample, back);
+    assertNull(((CartEvent) back).idempotencyKey());
   }
 }

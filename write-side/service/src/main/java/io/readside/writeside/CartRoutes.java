@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -32,6 +33,11 @@ public final class CartRoutes {
   record AddItemRequest(String itemId, int quantity, long unitPriceCents) {}
 
   record AdjustQuantityRequest(int quantity) {}
+
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** A 503 that says whether the command took effect: for a write that timed out, nobody knows. */
+  record Unavailable(String error, String message, String outcome) {}
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
@@ -63,30 +69,52 @@ public final class CartRoutes {
             () ->
                 post(
                     () ->
-                        JsonBodies.jsonBody(
-                            AddItemRequest.class,
-                            body ->
-                                unless(CartRules.checkItemId(body.itemId()), () -> ask(
-                                    cartId,
-                                    replyTo ->
-                                        new CartCommand.AddItem(
-                                            body.itemId(), body.quantity(), body.unitPriceCents(), replyTo),
-                                    false))))),
+                        idempotencyKey(
+                            key ->
+                                JsonBodies.jsonBody(
+                                    AddItemRequest.class,
+                                    body ->
+                                        unless(CartRules.checkItemId(body.itemId()), () -> ask(
+                                            cartId,
+                                            replyTo ->
+                                                new CartCommand.AddItem(
+                                                    body.itemId(), body.quantity(), body.unitPriceCents(), key, replyTo),
+                                            false)))))),
         path(
             segment("items").slash(segment()),
             itemId -> unless(CartRules.checkItemId(itemId), () ->
                 concat(
                     put(
                         () ->
-                            JsonBodies.jsonBody(
-                                AdjustQuantityRequest.class,
-                                body ->
-                                    ask(
-                                        cartId,
-                                        replyTo -> new CartCommand.AdjustItemQuantity(itemId, body.quantity(), replyTo),
-                                        false))),
-                    delete(() -> ask(cartId, replyTo -> new CartCommand.RemoveItem(itemId, replyTo), false))))),
-        path("checkout", () -> post(() -> ask(cartId, CartCommand.Checkout::new, false))));
+                            idempotencyKey(
+                                key ->
+                                    JsonBodies.jsonBody(
+                                        AdjustQuantityRequest.class,
+                                        body ->
+                                            ask(
+                                                cartId,
+                                                replyTo ->
+                                                    new CartCommand.AdjustItemQuantity(itemId, body.quantity(), key, replyTo),
+                                                false)))),
+                    delete(
+                        () ->
+                            idempotencyKey(
+                                key -> ask(cartId, replyTo -> new CartCommand.RemoveItem(itemId, key, replyTo), false)))))),
+        path(
+            "checkout",
+            () -> post(() -> idempotencyKey(key -> ask(cartId, replyTo -> new CartCommand.Checkout(key, replyTo), false)))));
+  }
+
+  /** The optional Idempotency-Key header of a write (null without one); a malformed key is a 400. */
+  private static Route idempotencyKey(Function<String, Route> inner) {
+    return optionalHeaderValueByName(
+        IDEMPOTENCY_KEY,
+        key ->
+            key.isEmpty()
+                ? inner.apply(null)
+                : CartRules.checkIdempotencyKey(key.get())
+                    .map(rejection -> complete(rejected(rejection)))
+                    .orElseGet(() -> inner.apply(key.get())));
   }
 
   private Route ask(String cartId, Function<ActorRef<CartReply>, CartCommand> command, boolean isRead) {
@@ -96,7 +124,7 @@ public final class CartRoutes {
             .ask(command::apply, askTimeout)
             .handle(
                 (reply, failure) ->
-                    failure != null ? unavailable(cartId, failure) : toResponse(cartId, reply, isRead));
+                    failure != null ? unavailable(cartId, failure, isRead) : toResponse(cartId, reply, isRead));
     return onSuccess(response, r -> complete(r));
   }
 
@@ -115,14 +143,30 @@ public final class CartRoutes {
           case INVALID -> StatusCodes.BAD_REQUEST;
           case NOT_FOUND -> StatusCodes.NOT_FOUND;
           case CONFLICT -> StatusCodes.CONFLICT;
+          case UNPROCESSABLE -> StatusCodes.UNPROCESSABLE_CONTENT;
         };
     return Json.error(status, rejection.code(), rejection.message());
   }
 
-  private static HttpResponse unavailable(String cartId, Throwable failure) {
+  /**
+   * No reply in time (the journal is down or slow). A read changed nothing; a write may have been
+   * persisted, or may still be, so its outcome is unknown and only a retry with the same
+   * Idempotency-Key is safe.
+   */
+  private HttpResponse unavailable(String cartId, Throwable failure, boolean isRead) {
     Throwable cause = Optional.ofNullable(failure.getCause()).orElse(failure);
-    String why = cause instanceof TimeoutException ? "timed out" : "failed";
-    return Json.error(
-        StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "cart " + cartId + " " + why + "; nothing is known to have changed, retry");
+    String why =
+        cause instanceof TimeoutException
+            ? "cart " + cartId + " did not answer within " + askTimeout.toMillis() + " ms"
+            : "cart " + cartId + " failed: " + cause.getMessage();
+    if (isRead) {
+      return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", why + "; retry");
+    }
+    return Json.response(
+        StatusCodes.SERVICE_UNAVAILABLE,
+        new Unavailable(
+            "unavailable",
+            why + "; the command may or may not have taken effect: retry it with the same Idempotency-Key",
+            "unknown"));
   }
 }

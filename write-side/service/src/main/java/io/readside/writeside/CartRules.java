@@ -10,6 +10,8 @@ final class CartRules {
   static final int MAX_QUANTITY = 1000;
   static final long MAX_UNIT_PRICE_CENTS = 100_000_000L;
 
+  private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
   private CartRules() {}
 
   static Optional<Rejection> checkCartId(String cartId) {
@@ -18,6 +20,16 @@ final class CartRules {
 
   static Optional<Rejection> checkItemId(String itemId) {
     return checkId("itemId", itemId);
+  }
+
+  static Optional<Rejection> checkIdempotencyKey(String key) {
+    if (key == null || !IDEMPOTENCY_KEY.matcher(key).matches()) {
+      return Optional.of(
+          Rejection.invalid(
+              "invalid_idempotency_key",
+              "the Idempotency-Key header must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
+    }
+    return Optional.empty();
   }
 
   static Optional<Rejection> checkQuantity(int quantity) {

@@ -17,12 +17,15 @@ import java.util.TreeMap;
  * A cart's state and its decisions: which event a command yields, or why it is refused. Plain
  * methods, testable without actors; the behavior only persists and replies.
  */
-public record CartState(Map<String, Line> lines, Instant checkedOutAt) implements CborSerializable {
+public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKeys recentKeys, long seqNr)
+    implements CborSerializable {
 
-  public static final CartState EMPTY = new CartState(Map.of(), null);
+  public static final CartState EMPTY = new CartState(Map.of(), null, RecentKeys.NONE, 0);
 
   public CartState {
     lines = Map.copyOf(lines);
+    // Snapshots taken before Idempotency-Keys existed have none.
+    recentKeys = recentKeys == null ? RecentKeys.NONE : recentKeys;
   }
 
   public record Line(int quantity, long unitPriceCents) {}
@@ -35,13 +38,31 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
 
     /** Nothing to persist; reply with the cart as it is (reads, and no-op adjustments). */
     record Unchanged() implements Decision {}
+
+    /** A repeat of a command persisted under the same Idempotency-Key: its original reply, nothing persisted. */
+    record Repeat(CartReply.CartView original) implements Decision {}
   }
 
   public boolean isCheckedOut() {
     return checkedOutAt != null;
   }
 
+  /**
+   * Only persisted outcomes are remembered under their key: a refusal or a no-op persists nothing,
+   * so a retry of it is decided afresh against the cart as it then is.
+   */
   public Decision decide(String cartId, CartCommand command, Instant now) {
+    String key = command.idempotencyKey();
+    Optional<RecentKeys.Entry> seen = key == null ? Optional.empty() : recentKeys.find(key);
+    if (seen.isPresent()) {
+      if (!seen.get().request().equals(RecentKeys.Request.of(command))) {
+        return reject(
+            Rejection.unprocessable(
+                "idempotency_key_reused",
+                "Idempotency-Key " + key + " was used on cart " + cartId + " for another request; use a new key"));
+      }
+      return new Decision.Repeat(seen.get().reply());
+    }
     if (isCheckedOut() && !(command instanceof CartCommand.Get)) {
       return reject(Rejection.conflict("checked_out", "cart " + cartId + " is checked out and can no longer change"));
     }
@@ -49,7 +70,7 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
       case CartCommand.AddItem add -> decideAdd(cartId, add, now);
       case CartCommand.AdjustItemQuantity adjust -> decideAdjust(cartId, adjust, now);
       case CartCommand.RemoveItem remove -> decideRemove(cartId, remove, now);
-      case CartCommand.Checkout checkout -> decideCheckout(cartId, now);
+      case CartCommand.Checkout checkout -> decideCheckout(cartId, checkout, now);
       case CartCommand.Get get -> new Decision.Unchanged();
     };
   }
@@ -71,7 +92,7 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
     if (lines.size() >= CartRules.MAX_LINES) {
       return reject(Rejection.conflict("too_many_lines", "a cart holds at most " + CartRules.MAX_LINES + " lines"));
     }
-    return persist(new ItemAdded(cartId, add.itemId(), add.quantity(), add.unitPriceCents(), now));
+    return persist(new ItemAdded(cartId, add.itemId(), add.quantity(), add.unitPriceCents(), now, add.idempotencyKey()));
   }
 
   private Decision decideAdjust(String cartId, CartCommand.AdjustItemQuantity adjust, Instant now) {
@@ -87,7 +108,8 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
     if (line.quantity() == adjust.quantity()) {
       return new Decision.Unchanged();
     }
-    return persist(new ItemQuantityAdjusted(cartId, adjust.itemId(), line.quantity(), adjust.quantity(), now));
+    return persist(
+        new ItemQuantityAdjusted(cartId, adjust.itemId(), line.quantity(), adjust.quantity(), now, adjust.idempotencyKey()));
   }
 
   private Decision decideRemove(String cartId, CartCommand.RemoveItem remove, Instant now) {
@@ -99,10 +121,10 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
     if (line == null) {
       return reject(itemNotInCart(remove.itemId()));
     }
-    return persist(new ItemRemoved(cartId, remove.itemId(), line.quantity(), now));
+    return persist(new ItemRemoved(cartId, remove.itemId(), line.quantity(), now, remove.idempotencyKey()));
   }
 
-  private Decision decideCheckout(String cartId, Instant now) {
+  private Decision decideCheckout(String cartId, CartCommand.Checkout checkout, Instant now) {
     if (lines.isEmpty()) {
       return reject(Rejection.conflict("empty_cart", "an empty cart cannot be checked out"));
     }
@@ -111,18 +133,34 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
             .entrySet().stream()
                 .map(e -> new CheckedOutLine(e.getKey(), e.getValue().quantity(), e.getValue().unitPriceCents()))
                 .toList();
-    return persist(new CheckedOut(cartId, checkedOut, totalQuantity(), totalCents(), now));
+    return persist(new CheckedOut(cartId, checkedOut, totalQuantity(), totalCents(), now, checkout.idempotencyKey()));
   }
 
-  /** The state after an event. Events are facts: no validation here. */
-  public CartState apply(CartEvent event) {
-    return switch (event) {
-      case ItemAdded e -> withLine(e.itemId(), new Line(e.quantity(), e.unitPriceCents()));
-      case ItemQuantityAdjusted e ->
-          withLine(e.itemId(), new Line(e.newQuantity(), lines.get(e.itemId()).unitPriceCents()));
-      case ItemRemoved e -> withoutLine(e.itemId());
-      case CheckedOut e -> new CartState(lines, e.at());
-    };
+  /**
+   * The state after an event. Events are facts: no validation here. An event's Idempotency-Key is
+   * remembered with the reply its command got, which carries the event's sequence number.
+   *
+   * <p>That number is the larger of the one after ours and {@code reportedSeqNr} (Pekko's
+   * lastSequenceNumber): Pekko reports the last recovered one, not the new event's, for the first
+   * command after a recovery, and a snapshot taken before {@code seqNr} was recorded reads as 0.
+   */
+  public CartState apply(CartEvent event, long reportedSeqNr) {
+    long eventSeqNr = Math.max(seqNr + 1, reportedSeqNr);
+    CartState next =
+        switch (event) {
+          case ItemAdded e -> withLine(e.itemId(), new Line(e.quantity(), e.unitPriceCents()));
+          case ItemQuantityAdjusted e ->
+              withLine(e.itemId(), new Line(e.newQuantity(), lines.get(e.itemId()).unitPriceCents()));
+          case ItemRemoved e -> withoutLine(e.itemId());
+          case CheckedOut e -> new CartState(lines, e.at(), recentKeys, seqNr);
+        };
+    RecentKeys keys =
+        event.idempotencyKey() == null
+            ? recentKeys
+            : recentKeys.remember(
+                new RecentKeys.Entry(
+                    event.idempotencyKey(), RecentKeys.Request.of(event), next.view(event.cartId(), eventSeqNr)));
+    return new CartState(next.lines, next.checkedOutAt, keys, eventSeqNr);
   }
 
   public int totalQuantity() {
@@ -146,13 +184,13 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt) implement
   private CartState withLine(String itemId, Line line) {
     Map<String, Line> next = new TreeMap<>(lines);
     next.put(itemId, line);
-    return new CartState(next, checkedOutAt);
+    return new CartState(next, checkedOutAt, recentKeys, seqNr);
   }
 
   private CartState withoutLine(String itemId) {
     Map<String, Line> next = new TreeMap<>(lines);
     next.remove(itemId);
-    return new CartState(next, checkedOutAt);
+    return new CartState(next, checkedOutAt, recentKeys, seqNr);
   }
 
   private static Rejection itemNotInCart(String itemId) {

@@ -6,7 +6,9 @@ public record Rejection(Kind kind, String code, String message) {
   public enum Kind {
     INVALID,
     NOT_FOUND,
-    CONFLICT
+    CONFLICT,
+    /** Well-formed but not acceptable, e.g. an Idempotency-Key reused for another request. */
+    UNPROCESSABLE
   }
 
   static Rejection invalid(String code, String message) {
@@ -19,5 +21,9 @@ public record Rejection(Kind kind, String code, String message) {
 
   static Rejection conflict(String code, String message) {
     return new Rejection(Kind.CONFLICT, code, message);
+  }
+
+  static Rejection unprocessable(String code, String message) {
+    return new Rejection(Kind.UNPROCESSABLE, code, message);
   }
 }

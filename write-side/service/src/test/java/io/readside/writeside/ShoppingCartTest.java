@@ -49,7 +49,7 @@ class ShoppingCartTest {
     assertEquals(new CartEvent.ItemQuantityAdjusted("cart-7", "sku-1", 2, 3, adjustedAt(adjusted.event())), adjusted.event());
     assertEquals(2, assertInstanceOf(CartReply.Accepted.class, adjusted.reply()).cart().seqNr());
 
-    var checkedOut = cart.runCommand(CartCommand.Checkout::new);
+    var checkedOut = cart.<CartReply>runCommand(replyTo -> new CartCommand.Checkout(replyTo));
     CartEvent.CheckedOut event = assertInstanceOf(CartEvent.CheckedOut.class, checkedOut.event());
     assertEquals(List.of(new CartEvent.CheckedOutLine("sku-1", 3, 300)), event.lines());
     assertEquals(900, event.totalCents());
@@ -91,6 +91,54 @@ class ShoppingCartTest {
     assertEquals(1, snapshots.size());
     assertEquals(100, snapshots.get(0).first().sequenceNr());
     assertEquals(1000, ((CartState) snapshots.get(0).second()).totalCents());
+  }
+
+  @Test
+  void aRetryWithTheSameKeyAnswersTheOriginalReplyAndPersistsNothingAlsoAfterARestart() {
+    var first = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, "key-1", replyTo));
+    assertEquals("key-1", first.event().idempotencyKey());
+    cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-2", 1, 100, "key-2", replyTo));
+
+    var retry = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, "key-1", replyTo));
+    assertTrue(retry.hasNoEvents());
+    assertEquals(first.reply(), retry.reply());
+    assertEquals(1, assertInstanceOf(CartReply.Accepted.class, retry.reply()).cart().seqNr());
+
+    cart.restart();
+    var third = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-3", 1, 100, "key-3", replyTo));
+    var afterRestart = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, "key-1", replyTo));
+    assertTrue(afterRestart.hasNoEvents());
+    assertEquals(first.reply(), afterRestart.reply());
+    // The first command after a recovery is remembered under its own sequence number too.
+    var thirdAgain = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-3", 1, 100, "key-3", replyTo));
+    assertEquals(third.reply(), thirdAgain.reply());
+    assertEquals(3, assertInstanceOf(CartReply.Accepted.class, thirdAgain.reply()).cart().seqNr());
+  }
+
+  @Test
+  void theNewestHundredKeysSurviveRecoveryFromASnapshotAndLaterEvents() {
+    int commands = 120;
+    cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 1, 10, "key-1", replyTo));
+    for (int i = 2; i <= commands; i++) {
+      int quantity = i;
+      cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", quantity, "key-" + quantity, replyTo));
+    }
+    var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage("ShoppingCart|cart-7");
+    assertEquals(100, snapshots.get(0).first().sequenceNr());
+    assertEquals(RecentKeys.CAPACITY, ((CartState) snapshots.get(0).second()).recentKeys().entries().size());
+
+    cart.restart();
+    // The snapshot at 100 brings key-1 .. key-100, events 101 .. 120 the rest; key-1 .. key-20 fell out.
+    assertEquals(RecentKeys.CAPACITY, cart.getState().recentKeys().entries().size());
+    for (int quantity : new int[] {21, 50, 100, 120}) {
+      var retry = cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", quantity, "key-" + quantity, replyTo));
+      assertTrue(retry.hasNoEvents(), "key-" + quantity);
+      CartReply.CartView original = assertInstanceOf(CartReply.Accepted.class, retry.reply()).cart();
+      assertEquals(quantity, original.seqNr());
+      assertEquals(quantity, original.lines().get(0).quantity());
+    }
+    var forgotten = cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", 20, "key-20", replyTo));
+    assertEquals(commands + 1, assertInstanceOf(CartReply.Accepted.class, forgotten.reply()).cart().seqNr());
   }
 
   private static java.time.Instant adjustedAt(CartEvent event) {
