@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** `readside audit`: the completeness audit straight against DATABASE_URL; works with the worker down. */
 @Command(
     name = "audit",
-    description = "Reports carts whose events cart-summary skipped. Exit 0: complete; 3: skipped events found.")
+    description = "Reports events the event source skipped and every projection that misses them. Exit 0: complete; 3: skipped events found.")
 final class AuditCommand implements Callable<Integer> {
   static final int SKIPPED = 3;
 
@@ -30,8 +30,9 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DatabaseSettings db = DatabaseSettings.fromConfig(ReadsideConfig.load());
     CompletenessAudit.Report report;
+    // Not read-only: the audit records the skips it proves, so that a later rebuild of one
+    // projection does not erase what the others still need.
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-      c.setReadOnly(true);
       report = CompletenessAudit.run(c);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -40,12 +41,16 @@ final class AuditCommand implements Callable<Integer> {
     } else {
       out.printf("checked %d carts, %d events the projection has moved past: %d cart(s) with skipped events%n",
           report.cartsChecked(), report.eventsBehindOffsets(), report.skippedCarts());
-      for (CompletenessAudit.SkippedCart s : report.skipped()) {
-        out.printf("  %s (slice %d): journal at seqNr %d, applied %d, missing %s [%s]%n",
-            s.cartId(), s.slice(), s.journalSeqNr(), s.appliedSeqNr(), s.missingSeqNrs(), s.how());
+      for (CompletenessAudit.SkippedEvent e : report.skippedEvents()) {
+        out.printf("  %s seqNr %d (slice %d, journal ordering %s) [%s]: missed by %s%n",
+            e.cartId(), e.seqNr(), e.slice(), e.journalOrdering() == null ? "?" : e.journalOrdering().toString(), e.how(),
+            String.join(", ", e.projections()));
       }
-      if (report.skippedCarts() > 0) {
-        out.println("Repair: readside admin rebuild cart-summary --slice <slice> (replays the journal as it is now).");
+      if (!report.repairs().isEmpty()) {
+        out.println("Repair (each replays its slice from the journal as it is now):");
+        for (CompletenessAudit.Repair r : report.repairs()) {
+          out.printf("  readside admin rebuild %s --slice %d%n", r.projection(), r.slice());
+        }
       }
     }
     return report.skippedCarts() == 0 ? 0 : SKIPPED;

@@ -44,10 +44,14 @@ final class CartScenario {
   final Map<String, Cart> carts = new TreeMap<>();
   int rejected;
   int commands;
+  /** 503 answers (outcome unknown) that a retry under the same key then settled. */
+  int unknownOutcomes;
+  private final long seed;
 
   CartScenario(HttpJson write, long seed, int cartCount) {
     this.write = write;
     this.random = new Random(seed);
+    this.seed = seed;
     for (int i = 0; i < cartCount; i++) {
       cartIds.add("cart-" + seed + "-" + i);
     }
@@ -71,7 +75,7 @@ final class CartScenario {
       int quantity = 1 + random.nextInt(5);
       long price = 50 + random.nextInt(1000);
       int expected = done ? 409 : cart.lines.containsKey(item) ? 409 : 200;
-      JsonNode reply = expect(expected, write.post(base + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":" + quantity + ",\"unitPriceCents\":" + price + "}"));
+      JsonNode reply = expect(expected, write("POST", base + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":" + quantity + ",\"unitPriceCents\":" + price + "}"));
       if (expected == 200) {
         cart.lines.put(item, new Line(quantity, price));
         accepted(cart, reply, 1);
@@ -80,7 +84,7 @@ final class CartScenario {
       String item = anyItem(cart);
       int quantity = 1 + random.nextInt(8);
       int expected = done ? 409 : cart.lines.containsKey(item) ? 200 : 404;
-      JsonNode reply = expect(expected, write.put(base + "/items/" + item, "{\"quantity\":" + quantity + "}"));
+      JsonNode reply = expect(expected, write("PUT", base + "/items/" + item, "{\"quantity\":" + quantity + "}"));
       if (expected == 200) {
         boolean changed = cart.lines.get(item).quantity() != quantity;
         cart.lines.put(item, new Line(quantity, cart.lines.get(item).unitPriceCents()));
@@ -89,25 +93,46 @@ final class CartScenario {
     } else if (action < 65) {
       String item = anyItem(cart);
       int expected = done ? 409 : cart.lines.containsKey(item) ? 200 : 404;
-      JsonNode reply = expect(expected, write.delete(base + "/items/" + item));
+      JsonNode reply = expect(expected, write("DELETE", base + "/items/" + item, null));
       if (expected == 200) {
         cart.lines.remove(item);
         accepted(cart, reply, 1);
       }
     } else if (action < 80) {
       int expected = done || cart.lines.isEmpty() ? 409 : 200;
-      JsonNode reply = expect(expected, write.post(base + "/checkout", ""));
+      JsonNode reply = expect(expected, write("POST", base + "/checkout", ""));
       if (expected == 200) {
         cart.checkedOutAt = Instant.parse(reply.get("checkedOutAt").asText());
         accepted(cart, reply, 1);
       }
     } else if (action < 90) {
       // Out of range: refused by the cart's rules (after the checked-out rule).
-      expect(done ? 409 : 400, write.post(base + "/items", "{\"itemId\":\"x\",\"quantity\":0,\"unitPriceCents\":1}"));
+      expect(done ? 409 : 400, write("POST", base + "/items", "{\"itemId\":\"x\",\"quantity\":0,\"unitPriceCents\":1}"));
     } else {
       // Malformed: refused before it reaches the cart.
       expect(400, write.post(base + "/items", "{\"itemId\":\"x\",\"quantity\":\"many\"}"));
     }
+  }
+
+  /**
+   * Sends a write under its own Idempotency-Key and, while the outcome is unknown (503 during a
+   * fault), retries it with the same key, as a client should: the cart answers a retry with the
+   * original reply, so the model's expectation holds whatever happened in between.
+   */
+  private HttpJson.Reply write(String method, String path, String json) {
+    String key = "s" + seed + "-" + commands;
+    HttpJson.Reply reply = write.send(method, path, json, key);
+    for (int attempt = 0; reply.status() == 503 && attempt < 120; attempt++) {
+      unknownOutcomes++;
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      reply = write.send(method, path, json, key);
+    }
+    return reply;
   }
 
   private String anyItem(Cart cart) {

@@ -23,16 +23,8 @@ class FrozenWorkerIT {
   @Test
   void aFrozenWorkerThatWakesAfterItsSlicesMovedCountsNothingTwice() throws Exception {
     try (ProcessCluster cluster = ProcessCluster.start(FrozenWorkerIT.class, 2)) {
-      NodeProcess survivor = cluster.workers.get(0);
-      NodeProcess victim = cluster.workers.get(1);
       CartScenario scenario = new CartScenario(cluster.write(), 41, 1500);
       scenario.run(100);
-      eventually(Duration.ofSeconds(120), () -> {
-        Map<String, Set<String>> byNode = cluster.runningInstancesByNode();
-        assertEquals(ProcessCluster.INSTANCES, byNode.values().stream().mapToInt(Set::size).sum(), byNode.toString());
-        assertTrue(byNode.getOrDefault(victim.clusterAddress(), Set.of()).size() >= 4, "the victim runs a share: " + byNode);
-      });
-
       AtomicBoolean writing = new AtomicBoolean(true);
       CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
         while (writing.get()) {
@@ -40,28 +32,42 @@ class FrozenWorkerIT {
           NodeProcess.sleep(10);
         }
       });
-      NodeProcess.sleep(2_000);
-      long victimSlices = cluster.runningInstancesByNode().getOrDefault(victim.clusterAddress(), Set.of()).size();
-      Instant frozenAt = Instant.now();
-      victim.freeze();
-      // Past failure detection and the split-brain resolver's 5 s: the survivor takes every slice.
-      eventually(Duration.ofSeconds(60), () ->
-          assertEquals(ProcessCluster.INSTANCES, cluster.runningInstancesByNode().getOrDefault(survivor.clusterAddress(), Set.of()).size()));
-      double takeoverSeconds = Duration.between(frozenAt, Instant.now()).toMillis() / 1000.0;
-      NodeProcess.sleep(Math.max(0, 25_000 - Duration.between(frozenAt, Instant.now()).toMillis()));
-      victim.thaw();
-      NodeProcess.sleep(8_000);
+      int cycles = Soak.count(1, 1);
+      long refused = 0;
+      for (int cycle = 0; cycle < cycles; cycle++) {
+        NodeProcess survivor = cluster.workers.get(cycle % 2);
+        NodeProcess victim = cluster.workers.get((cycle + 1) % 2);
+        eventually(Duration.ofSeconds(120), () -> {
+          Map<String, Set<String>> byNode = cluster.runningInstancesByNode();
+          assertEquals(ProcessCluster.INSTANCES, byNode.values().stream().mapToInt(Set::size).sum(), byNode.toString());
+          assertTrue(byNode.getOrDefault(victim.clusterAddress(), Set.of()).size() >= 4, "the victim runs a share: " + byNode);
+        });
+        long victimSlices = cluster.runningInstancesByNode().getOrDefault(victim.clusterAddress(), Set.of()).size();
+        long refusedBefore = victim.logText().lines().filter(l -> l.contains("is fenced")).count();
+        Instant frozenAt = Instant.now();
+        victim.freeze();
+        // Past failure detection and the split-brain resolver's 5 s: the survivor runs every slice.
+        eventually(Duration.ofSeconds(60), () ->
+            assertEquals(ProcessCluster.INSTANCES, cluster.runningInstancesByNode().getOrDefault(survivor.clusterAddress(), Set.of()).size()));
+        double takeoverSeconds = Duration.between(frozenAt, Instant.now()).toMillis() / 1000.0;
+        NodeProcess.sleep(Math.max(0, 25_000 - Duration.between(frozenAt, Instant.now()).toMillis()));
+        victim.thaw();
+        assertTrue(victim.awaitExit(Duration.ofSeconds(60)), "the woken worker, downed by the majority, stops by itself");
+        long refusedNow = victim.logText().lines().filter(l -> l.contains("is fenced")).count() - refusedBefore;
+        refused += refusedNow;
+        System.out.printf("FrozenWorkerIT: cycle %d: %s held %d instances, frozen 25 s; %s ran all %d after %.1f s; stale commits refused: %d%n",
+            cycle + 1, victim.name, victimSlices, survivor.name, ProcessCluster.INSTANCES, takeoverSeconds, refusedNow);
+        // Back in service for the next cycle.
+        victim.start();
+      }
       writing.set(false);
       load.get();
 
-      assertTrue(victim.awaitExit(Duration.ofSeconds(60)), "the woken worker, downed by the majority, stops by itself");
       eventually(Duration.ofSeconds(60), () -> assertEquals(0, cluster.lagEvents()));
       ReadModelAssertions.assertReadModelMatches(cluster.read(), cluster.db, scenario);
-      long refused = victim.logText().lines().filter(l -> l.contains("is fenced")).count();
       System.out.printf(
-          "FrozenWorkerIT: %d commands (%d rejected as the model expected), victim held %d slices, frozen 25 s;"
-              + " survivor held all %d after %.1f s; stale commits refused: %d; lost 0, doubled 0%n",
-          scenario.commands, scenario.rejected, victimSlices, ProcessCluster.INSTANCES, takeoverSeconds, refused);
+          "FrozenWorkerIT: %d commands (%d rejected as the model expected), %d freeze(s), stale commits refused: %d; lost 0, doubled 0%n",
+          scenario.commands, scenario.rejected, cycles, refused);
     }
   }
 }

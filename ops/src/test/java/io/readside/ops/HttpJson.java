@@ -59,6 +59,13 @@ final class HttpJson {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }
 
+  /** A write as a careful client sends it: under an Idempotency-Key. */
+  Reply send(String method, String path, String json, String idempotencyKey) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    return send(request.header("Idempotency-Key", idempotencyKey));
+  }
+
   private Reply send(HttpRequest.Builder request) {
     if (authorization != null) {
       request.header("Authorization", authorization);

@@ -29,6 +29,7 @@ final class NodeProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final int httpPort;
   private final Path log;
+  private final List<String> jvmArgs = new ArrayList<>();
   private Process process;
 
   NodeProcess(String name, String command, Map<String, String> env, int httpPort, Path logDir) {
@@ -37,6 +38,12 @@ final class NodeProcess implements AutoCloseable {
     this.env = env;
     this.httpPort = httpPort;
     this.log = logDir.resolve(name + ".log");
+  }
+
+  /** JVM options (e.g. -Dsetting=value system properties, which override the node's config) for its next start. */
+  NodeProcess withJvmArgs(List<String> args) {
+    jvmArgs.addAll(args);
+    return this;
   }
 
   static int freePort() {
@@ -53,6 +60,7 @@ final class NodeProcess implements AutoCloseable {
     if (Runtime.version().feature() >= 23) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
+    cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", Jar.ROOT.resolve("ops/target/readside.jar").toString(), command));
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
     builder.environment().keySet().removeIf(

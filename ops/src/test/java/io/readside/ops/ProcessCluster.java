@@ -44,7 +44,13 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   static ProcessCluster start(Class<?> test, int workerCount) {
+    return start(test, workerCount, List.of());
+  }
+
+  /** The same, with JVM options for the write side (system properties override its config). */
+  static ProcessCluster start(Class<?> test, int workerCount, List<String> writeSideJvmArgs) {
     ProcessCluster cluster = new ProcessCluster(test, workerCount);
+    cluster.writeSide.withJvmArgs(writeSideJvmArgs);
     try {
       cluster.writeSide.start();
       cluster.workers.forEach(NodeProcess::start);

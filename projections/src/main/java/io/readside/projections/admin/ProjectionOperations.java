@@ -169,7 +169,11 @@ final class ProjectionOperations {
                       (c, id) -> {
                         Long before = OffsetStore.offset(c, id).orElse(null);
                         String tag = CartTags.tagForSlice(s);
+                        // Keep the proof of skipped events before the rows that prove them go;
+                        // the replay then includes them, for this projection.
+                        CompletenessAudit.record(c, s);
                         int deleted = projection.deleteSlice(c, s);
+                        CompletenessAudit.markRepaired(c, projection.name(), s);
                         int parked = DeadLetters.deleteParked(c, projection.name(), s);
                         OffsetStore.clearOffset(c, id);
                         SliceFence.advance(c, id, "rebuild by " + tokenId);
