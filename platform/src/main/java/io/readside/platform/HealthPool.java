@@ -30,6 +30,7 @@ public final class HealthPool implements Extension {
     DatabaseSettings db = DatabaseSettings.fromConfig(system.settings().config());
     HikariConfig config = new HikariConfig();
     config.setPoolName("health");
+    config.setMetricRegistry(NodeMetrics.get(system).registry());
     config.setJdbcUrl(db.url());
     config.setUsername(db.user());
     config.setPassword(db.password());
