@@ -41,8 +41,12 @@ final class TestNodes {
 
   /** A node that joins the cluster of {@code seed} instead of forming its own. */
   static ReadsideNode join(ReadsideNode seed, DatabaseSettings db, Set<Role> roles) {
+    return join(seed, db, roles, ConfigFactory.empty());
+  }
+
+  static ReadsideNode join(ReadsideNode seed, DatabaseSettings db, Set<Role> roles, Config extra) {
     String address = org.apache.pekko.cluster.typed.Cluster.get(seed.system()).selfMember().address().toString();
-    Config config = ConfigFactory.parseMap(Map.of("readside.cluster.seed-nodes", address)).withFallback(config());
+    Config config = ConfigFactory.parseMap(Map.of("readside.cluster.seed-nodes", address)).withFallback(config(extra));
     return ReadsideNode.start(config, db, roles);
   }
 

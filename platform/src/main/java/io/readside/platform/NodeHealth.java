@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,10 +54,18 @@ public final class NodeHealth implements Extension {
         path("ready", () -> respond("ready", checks.readyResult())))));
   }
 
+  /** A check that fails or times out (rather than answering false) is a 503 too, with its reason. */
   private static Route respond(String state, CompletionStage<CheckResult> result) {
-    return onSuccess(result, r -> complete(
-        r.isSuccess()
-            ? Json.ok(Map.of("status", state))
-            : Json.error(StatusCodes.SERVICE_UNAVAILABLE, "not_" + state, r.failure().orElse("a health check failed"))));
+    return onSuccess(
+        result.handle((r, e) -> {
+          if (e != null) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "not_" + state, String.valueOf(cause.getMessage()));
+          }
+          return r.isSuccess()
+              ? Json.ok(Map.of("status", state))
+              : Json.error(StatusCodes.SERVICE_UNAVAILABLE, "not_" + state, r.failure().orElse("a health check failed"));
+        }),
+        r -> complete(r));
   }
 }

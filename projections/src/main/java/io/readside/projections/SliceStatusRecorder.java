@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +15,8 @@ import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.projection.HandlerRecoveryStrategy;
@@ -50,6 +53,28 @@ public final class SliceStatusRecorder {
     this.node = node;
     this.watcher = system.systemActorOf(watcher(), "readside-instance-watcher", Props.empty());
     system.scheduler().scheduleAtFixedRate(HEARTBEAT, HEARTBEAT, this::heartbeat, system.executionContext());
+    OnNode.ID.apply(system).recorder = this;
+  }
+
+  /** The (projection, slice) instances running on this node now, paused or not (read-only). */
+  public Set<ProjectionId> runningHere() {
+    return Set.copyOf(running);
+  }
+
+  /** This node's recorder, once its worker has started (for its readiness check). */
+  public static Optional<SliceStatusRecorder> onNode(ActorSystem<?> system) {
+    return Optional.ofNullable(OnNode.ID.apply(system).recorder);
+  }
+
+  private static final class OnNode implements Extension {
+    static final ExtensionId<OnNode> ID = new ExtensionId<>() {
+      @Override
+      public OnNode createExtension(ActorSystem<?> system) {
+        return new OnNode();
+      }
+    };
+
+    volatile SliceStatusRecorder recorder;
   }
 
   /** Wraps an instance's behavior so the node records it from start to stop (paused or not). */

@@ -15,8 +15,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** Plain, parameterised JDBC over the read model; every method is one short read. */
@@ -81,6 +84,22 @@ public final class CartQueries {
         }
       }
       return lines;
+    }
+  }
+
+  /** The applied sequence number of each of these carts that has a row: one query for all of them. */
+  public Map<String, Long> appliedSeqNrs(Set<String> cartIds) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT cart_id, last_seq_nr FROM read_model.cart_summary WHERE cart_id = ANY(?)")) {
+      ps.setArray(1, c.createArrayOf("text", cartIds.toArray()));
+      Map<String, Long> applied = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          applied.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return applied;
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -38,13 +39,16 @@ public final class ReadRoutes {
   static final int MAX_POPULAR = 100;
   static final int DEFAULT_POPULAR = 10;
   static final long MAX_SALES_DAYS = 366;
-  private static final long POLL_MS = 25;
+  /** What a read refused for too many waiting reads is told to wait before it retries. */
+  static final long RETRY_AFTER_SECONDS = 1;
 
   private final CartQueries queries;
+  private final CartWaiters waiters;
   private final Executor jdbc;
 
-  public ReadRoutes(CartQueries queries, Executor jdbc) {
+  ReadRoutes(CartQueries queries, CartWaiters waiters, Executor jdbc) {
     this.queries = queries;
+    this.waiters = waiters;
     this.jdbc = jdbc;
   }
 
@@ -71,24 +75,40 @@ public final class ReadRoutes {
                 }));
   }
 
-  /** Polls until the projection has applied minSeqNr for this cart, without holding a thread. */
+  /**
+   * Reads the cart; if the read model has not applied minSeqNr yet, waits for it among the shared
+   * waiters (one query per poll for all of them) and reads it again once it has.
+   */
   private CompletionStage<HttpResponse> awaitCart(String cartId, long minSeqNr, long deadline, long waitMs) {
     return query(() -> queries.cart(cartId))
         .thenCompose(
             cart -> {
               long applied = cart.map(Cart::seqNr).orElse(0L);
               if (applied >= minSeqNr) {
-                return CompletableFuture.completedFuture(
-                    cart.map(Json::ok)
-                        .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "cart_not_found", "no cart " + cartId)));
+                return CompletableFuture.completedFuture(found(cartId, cart));
               }
-              if (System.nanoTime() >= deadline) {
+              if (System.nanoTime() - deadline >= 0) {
                 return CompletableFuture.completedFuture(notYetProjected(cartId, applied, minSeqNr, waitMs));
               }
-              Executor later = CompletableFuture.delayedExecutor(POLL_MS, TimeUnit.MILLISECONDS, jdbc);
-              return CompletableFuture.supplyAsync(() -> cartId, later)
-                  .thenCompose(id -> awaitCart(id, minSeqNr, deadline, waitMs));
+              return waiters.await(cartId, minSeqNr, applied, deadline).thenCompose(outcome -> switch (outcome) {
+                case CartWaiters.Outcome.Reached r -> query(() -> found(cartId, queries.cart(cartId)));
+                case CartWaiters.Outcome.TimedOut t ->
+                    CompletableFuture.completedFuture(notYetProjected(cartId, t.appliedSeqNr(), minSeqNr, waitMs));
+                case CartWaiters.Outcome.Refused r -> CompletableFuture.completedFuture(tooManyWaiting(r.maxWaiting()));
+              });
             });
+  }
+
+  private static HttpResponse found(String cartId, Optional<Cart> cart) {
+    return cart.map(Json::ok).orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "cart_not_found", "no cart " + cartId));
+  }
+
+  private static HttpResponse tooManyWaiting(int maxWaiting) {
+    return Json.error(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            "too_many_waiting",
+            maxWaiting + " reads are already waiting for the projection; retry after " + RETRY_AFTER_SECONDS + " s")
+        .addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
   }
 
   private static HttpResponse notYetProjected(String cartId, long applied, long minSeqNr, long waitMs) {

@@ -27,7 +27,7 @@ public final class Admin {
     AdminToken token = AdminToken.of(settings.token());
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
     ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
-    LagGauges.start(system, NodeMetrics.get(system).registry(), operations, projections, slices);
+    LagGauges.start(system, NodeMetrics.get(system).registry());
     return HttpServers.bind(
         system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, executor).route());
   }

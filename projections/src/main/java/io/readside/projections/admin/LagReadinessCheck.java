@@ -1,48 +1,55 @@
 package io.readside.projections.admin;
 
-import io.readside.platform.DatabaseSettings;
-import io.readside.projections.Projections;
-import io.readside.projections.ReadModelProjection;
-import java.sql.Connection;
-import java.sql.DriverManager;
+import io.readside.projections.SliceStatusRecorder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.projection.ProjectionId;
 
 /**
- * Readiness of a worker: no projection slice is further behind than readside.worker.ready-max-lag
- * (age of its oldest unapplied event). Instantiated by pekko-management from config.
+ * Readiness of a worker, about this node only: every slice whose instance runs here and is not
+ * paused is within readside.worker.ready-max-lag (age of its oldest unapplied event). A paused
+ * slice, or one another node runs, takes no worker out of service. Answers from the node's
+ * shared, cached lag status. Instantiated by pekko-management from config.
  */
 public final class LagReadinessCheck implements Supplier<CompletionStage<Boolean>> {
-  private final DatabaseSettings db;
+  private final org.apache.pekko.actor.typed.ActorSystem<?> system;
   private final Duration maxLag;
-  private final int slices;
-  private final Executor blocking;
-  private final List<String> names = Projections.all().stream().map(ReadModelProjection::name).toList();
 
   public LagReadinessCheck(ActorSystem system) {
-    this.db = DatabaseSettings.fromConfig(system.settings().config());
+    this.system = Adapter.toTyped(system);
     this.maxLag = system.settings().config().getDuration("readside.worker.ready-max-lag");
-    this.slices = system.settings().config().getInt("readside.slices");
-    this.blocking = system.dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
   }
 
   @Override
   public CompletionStage<Boolean> get() {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-            double worst = ProjectionStatusQuery.all(c, names, slices).stream()
-                .mapToDouble(ProjectionStatusQuery.SliceStatus::lagSeconds).max().orElse(0);
-            return worst <= maxLag.toMillis() / 1000.0;
-          } catch (Exception e) {
-            return false;
-          }
-        },
-        blocking);
+    Set<ProjectionId> here = SliceStatusRecorder.onNode(system).map(SliceStatusRecorder::runningHere).orElse(Set.of());
+    double maxSeconds = maxLag.toMillis() / 1000.0;
+    // Completed directly (not through thenApply) so the reason reaches the 503 unwrapped.
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    SliceLagCache.get(system).current().whenComplete((lags, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        ready.completeExceptionally(new IllegalStateException("projection lag unknown: " + cause.getMessage(), cause));
+        return;
+      }
+      List<String> behind = lags.stream()
+          .filter(s -> !s.paused() && s.lagSeconds() > maxSeconds && here.contains(ProjectionId.of(s.projection(), s.tag())))
+          .map(s -> String.format("%s slice %d is %.1f s behind", s.projection(), s.slice(), s.lagSeconds()))
+          .toList();
+      if (behind.isEmpty()) {
+        ready.complete(true);
+      } else {
+        ready.completeExceptionally(new IllegalStateException(
+            String.join(", ", behind) + " (readside.worker.ready-max-lag " + maxLag.toMillis() / 1000.0 + " s)"));
+      }
+    });
+    return ready;
   }
 }

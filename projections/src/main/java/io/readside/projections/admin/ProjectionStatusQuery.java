@@ -101,6 +101,65 @@ final class ProjectionStatusQuery {
     }
   }
 
+  /**
+   * The part of the status that readiness and the lag gauges need, per projection and slice. Cheap
+   * enough to run every few seconds: only index reads of each slice's tag, bounded, never a count of
+   * the journal. lagEvents counts at most {@link #LAG_COUNT_LIMIT} events above the offset.
+   */
+  record SliceLag(
+      String projection, int slice, String tag, Long offset, long journalHead, long lagEvents, double lagSeconds, boolean paused) {}
+
+  static final int LAG_COUNT_LIMIT = 10_000;
+
+  static List<SliceLag> lags(Connection c, List<String> projections, int slices) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            WITH s AS (
+              SELECT p.name, p.pos, g.slice, 'carts-' || g.slice AS tag
+                FROM unnest(?::text[]) WITH ORDINALITY AS p(name, pos) CROSS JOIN generate_series(0, ? - 1) AS g(slice)
+            )
+            SELECT s.name, s.slice, s.tag, o.current_offset::bigint, COALESCE(m.paused, false),
+                   COALESCE(head.event_id, 0), behind.events, oldest.write_timestamp
+              FROM s
+              LEFT JOIN pekko_projection_offset_store o ON o.projection_name = s.name AND o.projection_key = s.tag
+              LEFT JOIN pekko_projection_management m ON m.projection_name = s.name AND m.projection_key = s.tag
+              LEFT JOIN LATERAL (
+                SELECT t.event_id FROM event_tag t WHERE t.tag = s.tag ORDER BY t.event_id DESC LIMIT 1) head ON true
+              LEFT JOIN LATERAL (
+                SELECT count(*) AS events FROM (
+                  SELECT 1 FROM event_tag t WHERE t.tag = s.tag AND t.event_id > COALESCE(o.current_offset::bigint, 0) LIMIT ?) b
+              ) behind ON true
+              LEFT JOIN LATERAL (
+                SELECT j.write_timestamp FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id
+                 WHERE t.tag = s.tag AND t.event_id > COALESCE(o.current_offset::bigint, 0)
+                 ORDER BY t.event_id LIMIT 1) oldest ON true
+             ORDER BY s.pos, s.slice
+            """)) {
+      ps.setArray(1, c.createArrayOf("text", projections.toArray()));
+      ps.setInt(2, slices);
+      ps.setInt(3, LAG_COUNT_LIMIT);
+      List<SliceLag> out = new ArrayList<>();
+      long now = System.currentTimeMillis();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Long oldest = (Long) rs.getObject(8);
+          out.add(
+              new SliceLag(
+                  rs.getString(1),
+                  rs.getInt(2),
+                  rs.getString(3),
+                  (Long) rs.getObject(4),
+                  rs.getLong(6),
+                  rs.getLong(7),
+                  oldest == null ? 0 : Math.max(0, (now - oldest) / 1000.0),
+                  rs.getBoolean(5)));
+        }
+      }
+      return out;
+    }
+  }
+
   /** A rebuild's progress while the offset is below the head it had to reach; null otherwise. */
   private static RebuildProgress progress(ResultSet rs, Long offset) throws SQLException {
     Long target = (Long) rs.getObject(15);

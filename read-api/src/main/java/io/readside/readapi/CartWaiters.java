@@ -1,0 +1,105 @@
+package io.readside.readapi;
+
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads waiting for the projection to apply a cart's sequence number, at most {@code maxWaiting}
+ * at once. One poller serves them all: each {@link #poll()} runs one query for every waiting cart,
+ * so waiting costs one query per poll interval however many reads wait.
+ */
+final class CartWaiters {
+  private static final Logger log = LoggerFactory.getLogger(CartWaiters.class);
+
+  /** How a wait ended. */
+  sealed interface Outcome {
+    /** The read model has applied the asked-for sequence number: read the cart. */
+    record Reached() implements Outcome {}
+
+    /** The deadline passed first; {@code appliedSeqNr} is what the read model had then. */
+    record TimedOut(long appliedSeqNr) implements Outcome {}
+
+    /** {@code maxWaiting} reads were already waiting; nothing was queried. */
+    record Refused(int maxWaiting) implements Outcome {}
+  }
+
+  @FunctionalInterface
+  interface AppliedSeqNrs {
+    /** The applied sequence number of each of these carts that has a row. */
+    Map<String, Long> of(Set<String> cartIds) throws SQLException;
+  }
+
+  private record Waiter(String cartId, long minSeqNr, long appliedAtStart, long deadlineNanos, CompletableFuture<Outcome> outcome) {}
+
+  private final AppliedSeqNrs applied;
+  private final int maxWaiting;
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  /** The applied sequence number per waiting cart, as the last poll saw it; only the poller touches it. */
+  private final Map<String, Long> lastSeen = new HashMap<>();
+  private boolean failing;
+
+  CartWaiters(AppliedSeqNrs applied, int maxWaiting) {
+    this.applied = applied;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /** Waits for {@code minSeqNr} of a cart whose read model had applied {@code appliedSeqNr}. */
+  CompletionStage<Outcome> await(String cartId, long minSeqNr, long appliedSeqNr, long deadlineNanos) {
+    if (waiting.incrementAndGet() > maxWaiting) {
+      waiting.decrementAndGet();
+      return CompletableFuture.completedFuture(new Outcome.Refused(maxWaiting));
+    }
+    CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    outcome.whenComplete((o, e) -> waiting.decrementAndGet());
+    waiters.add(new Waiter(cartId, minSeqNr, appliedSeqNr, deadlineNanos, outcome));
+    return outcome;
+  }
+
+  int waiting() {
+    return waiting.get();
+  }
+
+  /**
+   * One round: one query for all waiting carts, then answers every waiter whose sequence number
+   * is applied or whose deadline has passed. Runs on one thread at a time (a fixed-delay task).
+   */
+  void poll() {
+    if (waiters.isEmpty()) {
+      return;
+    }
+    Set<String> carts = waiters.stream().map(Waiter::cartId).collect(Collectors.toSet());
+    lastSeen.keySet().retainAll(carts);
+    try {
+      applied.of(carts).forEach((cart, seqNr) -> lastSeen.merge(cart, seqNr, Math::max));
+      failing = false;
+    } catch (SQLException | RuntimeException e) {
+      // Waiters still time out on their own deadline; the next round tries again. Logged once per outage.
+      if (!failing) {
+        log.warn("could not poll {} waiting carts: {}", carts.size(), e.getMessage());
+      }
+      failing = true;
+    }
+    long now = System.nanoTime();
+    for (var it = waiters.iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      long seen = Math.max(w.appliedAtStart(), lastSeen.getOrDefault(w.cartId(), 0L));
+      if (seen >= w.minSeqNr()) {
+        it.remove();
+        w.outcome().complete(new Outcome.Reached());
+      } else if (now - w.deadlineNanos() >= 0) {
+        it.remove();
+        w.outcome().complete(new Outcome.TimedOut(seen));
+      }
+    }
+  }
+}
