@@ -66,6 +66,10 @@ final class JarProcess implements AutoCloseable {
     throw new AssertionError(name + " did not print '" + text + "':\n" + String.join("\n", lines().stream().map(Line::text).toList()));
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   List<Line> lines() {
     synchronized (output) {
       return List.copyOf(output);

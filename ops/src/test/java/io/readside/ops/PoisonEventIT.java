@@ -148,12 +148,22 @@ class PoisonEventIT {
   }
 
   @Test
-  void aDiscardedDeadLetterStaysOutAndIsAudited() {
+  void aDiscardedDeadLetterStaysOutAndIsAudited() throws Exception {
     breakItem("cursed");
     String cart = TestNodes.cartInSlice("discarded-", 1);
     add(cart, "cursed", 1, 10);
     eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
     long id = parked(cart).get(0).get("id").asLong();
+    // While another operation holds the slice (here: a session of another admin node), a discard waits its turn.
+    try (java.sql.Connection other = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+        java.sql.Statement st = other.createStatement()) {
+      st.execute("SELECT pg_advisory_lock(hashtext('readside-operation:cart-summary'), 1)");
+      HttpJson.Reply refused = admin.post("/admin/dead-letters/" + id + "/discard", "");
+      assertEquals(409, refused.status(), refused.body().toString());
+      assertEquals("operation_in_progress", refused.body().get("error").asText());
+      assertEquals(409, admin.post("/admin/dead-letters/" + id + "/retry", "").status());
+      assertEquals(1, parked(cart).size());
+    }
     HttpJson.Reply discarded = admin.post("/admin/dead-letters/" + id + "/discard", "");
     assertEquals(200, discarded.status(), discarded.body().toString());
     assertEquals("discarded", discarded.body().get("status").asText());

@@ -1,7 +1,6 @@
 package io.readside.readapi;
 
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +43,6 @@ final class CartWaiters {
   private final int maxWaiting;
   private final AtomicInteger waiting = new AtomicInteger();
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-  /** The applied sequence number per waiting cart, as the last poll saw it; only the poller touches it. */
-  private final Map<String, Long> lastSeen = new HashMap<>();
   private boolean failing;
 
   CartWaiters(AppliedSeqNrs applied, int maxWaiting) {
@@ -78,9 +75,11 @@ final class CartWaiters {
       return;
     }
     Set<String> carts = waiters.stream().map(Waiter::cartId).collect(Collectors.toSet());
-    lastSeen.keySet().retainAll(carts);
+    // What the read model has now, not the most it ever had: a rebuild deletes a slice's rows and
+    // replays them, and a wait must not end on a sequence number that is no longer there.
+    Map<String, Long> seen = null;
     try {
-      applied.of(carts).forEach((cart, seqNr) -> lastSeen.merge(cart, seqNr, Math::max));
+      seen = applied.of(carts);
       failing = false;
     } catch (SQLException | RuntimeException e) {
       // Waiters still time out on their own deadline; the next round tries again. Logged once per outage.
@@ -92,13 +91,13 @@ final class CartWaiters {
     long now = System.nanoTime();
     for (var it = waiters.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
-      long seen = Math.max(w.appliedAtStart(), lastSeen.getOrDefault(w.cartId(), 0L));
-      if (seen >= w.minSeqNr()) {
+      long current = seen == null ? w.appliedAtStart() : seen.getOrDefault(w.cartId(), 0L);
+      if (seen != null && current >= w.minSeqNr()) {
         it.remove();
         w.outcome().complete(new Outcome.Reached());
       } else if (now - w.deadlineNanos() >= 0) {
         it.remove();
-        w.outcome().complete(new Outcome.TimedOut(seen));
+        w.outcome().complete(new Outcome.TimedOut(current));
       }
     }
   }

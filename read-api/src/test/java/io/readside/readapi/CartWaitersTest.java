@@ -53,6 +53,24 @@ class CartWaitersTest {
     assertEquals(57, waiters.waiting());
   }
 
+  /** A rebuild deletes a slice's rows and replays them: an earlier poll's sequence number is no longer there. */
+  @Test
+  void aWaitDoesNotEndOnASequenceNumberThatARebuildRemoved() {
+    CartWaiters waiters = waiters(10);
+    CompletionStage<Outcome> before = waiters.await("c", 2, 1, later);
+    readModel.put("c", 2L);
+    waiters.poll();
+    assertEquals(new Outcome.Reached(), before.toCompletableFuture().join());
+
+    readModel.remove("c");
+    CompletionStage<Outcome> during = waiters.await("c", 2, 0, later);
+    waiters.poll();
+    assertFalse(during.toCompletableFuture().isDone(), "the rebuilt cart has not been replayed yet");
+    readModel.put("c", 2L);
+    waiters.poll();
+    assertEquals(new Outcome.Reached(), during.toCompletableFuture().join());
+  }
+
   @Test
   void noWaitersNoQuery() {
     waiters(10).poll();

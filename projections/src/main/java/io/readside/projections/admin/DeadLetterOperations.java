@@ -31,53 +31,66 @@ final class DeadLetterOperations {
     return tx.inTransaction(c -> DeadLetters.find(c, id));
   }
 
+  /** What a retry's transaction came to: the chain applied, or the error it still fails with. */
+  private sealed interface Attempt {
+    record Applied(List<Long> ids) implements Attempt {}
+
+    record StillFailing(String error) implements Attempt {}
+  }
+
   Retried retry(long id, String tokenId) throws SQLException {
     DeadLetter requested = find(id).orElseThrow(() -> new ProjectionOperations.Refused("not_found", "no dead letter " + id));
     ReadModelProjection projection =
         Projections.named(projections, requested.projection())
             .orElseThrow(() -> new ProjectionOperations.Refused("unknown_projection", "this worker does not run " + requested.projection()));
-    String[] failure = new String[1];
-    Retried retried =
-        tx.inTransaction(
-            c -> {
-              List<DeadLetter> chain = DeadLetters.parkedChainLocked(c, requested.projection(), requested.persistenceId());
-              if (chain.isEmpty()) {
-                throw new ProjectionOperations.Refused(
-                    "not_parked", "dead letter " + id + " is " + requested.status() + ", and its cart has nothing parked");
-              }
-              List<SequencedEvent> events = chain.stream().map(DeadLetters::toEvent).toList();
-              List<Long> ids = chain.stream().map(DeadLetter::id).toList();
-              Savepoint savepoint = c.setSavepoint();
-              try {
-                projection.writer().write(c, requested.slice(), events);
-              } catch (Exception e) {
-                c.rollback(savepoint);
-                failure[0] = e.getClass().getSimpleName() + ": " + e.getMessage();
-                DeadLetters.recordFailure(c, ids.get(0), failure[0]);
-                audit(c, requested, tokenId, "failed: " + failure[0]);
-                return null;
-              }
-              DeadLetters.resolve(c, ids, "retried");
-              audit(c, requested, tokenId, "applied " + ids);
-              return new Retried(id, ids);
-            });
-    if (retried == null) {
-      throw new ProjectionOperations.Refused("retry_failed", "the parked events still fail, nothing applied: " + failure[0]);
+    Attempt attempt;
+    try (SliceLocks lock = tx.lockSlice(requested.projection(), requested.slice(), "retry of dead letter " + id)) {
+      attempt =
+          tx.inTransaction(
+              c -> {
+                List<DeadLetter> chain = DeadLetters.parkedChainLocked(c, requested.projection(), requested.persistenceId());
+                if (chain.isEmpty()) {
+                  throw new ProjectionOperations.Refused(
+                      "not_parked", "dead letter " + id + " is " + requested.status() + ", and its cart has nothing parked");
+                }
+                List<SequencedEvent> events = chain.stream().map(DeadLetters::toEvent).toList();
+                List<Long> ids = chain.stream().map(DeadLetter::id).toList();
+                Savepoint savepoint = c.setSavepoint();
+                try {
+                  projection.writer().write(c, requested.slice(), events);
+                } catch (Exception e) {
+                  c.rollback(savepoint);
+                  String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                  DeadLetters.recordFailure(c, ids.get(0), error);
+                  audit(c, requested, tokenId, "failed: " + error);
+                  return new Attempt.StillFailing(error);
+                }
+                DeadLetters.resolve(c, ids, "retried");
+                audit(c, requested, tokenId, "applied " + ids);
+                return new Attempt.Applied(ids);
+              });
     }
-    return retried;
+    return switch (attempt) {
+      case Attempt.Applied a -> new Retried(id, a.ids());
+      case Attempt.StillFailing f ->
+          throw new ProjectionOperations.Refused("retry_failed", "the parked events still fail, nothing applied: " + f.error());
+    };
   }
 
   DeadLetter discard(long id, String tokenId) throws SQLException {
-    return tx.inTransaction(
-        c -> {
-          DeadLetter d = DeadLetters.find(c, id).orElseThrow(() -> new ProjectionOperations.Refused("not_found", "no dead letter " + id));
-          if (!d.status().equals("parked")) {
-            throw new ProjectionOperations.Refused("not_parked", "dead letter " + id + " is " + d.status());
-          }
-          DeadLetters.resolve(c, List.of(id), "discarded");
-          audit(c, d, tokenId, "discarded");
-          return DeadLetters.find(c, id).orElseThrow();
-        });
+    DeadLetter found = find(id).orElseThrow(() -> new ProjectionOperations.Refused("not_found", "no dead letter " + id));
+    try (SliceLocks lock = tx.lockSlice(found.projection(), found.slice(), "discard of dead letter " + id)) {
+      return tx.inTransaction(
+          c -> {
+            DeadLetter d = DeadLetters.find(c, id).orElseThrow(() -> new ProjectionOperations.Refused("not_found", "no dead letter " + id));
+            if (!d.status().equals("parked")) {
+              throw new ProjectionOperations.Refused("not_parked", "dead letter " + id + " is " + d.status());
+            }
+            DeadLetters.resolve(c, List.of(id), "discarded");
+            audit(c, d, tokenId, "discarded");
+            return DeadLetters.find(c, id).orElseThrow();
+          });
+    }
   }
 
   private static void audit(Connection c, DeadLetter d, String tokenId, String outcome) throws SQLException {

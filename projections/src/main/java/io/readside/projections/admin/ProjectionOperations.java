@@ -390,6 +390,11 @@ final class ProjectionOperations {
     return futures.stream().map(CompletableFuture::join).toList();
   }
 
+  /** One slice's operation lock, for operations that do not go through {@link #locked}. */
+  SliceLocks lockSlice(String projection, int slice, String action) throws SQLException {
+    return SliceLocks.acquire(pool, projection, List.of(slice), action);
+  }
+
   @FunctionalInterface
   private interface Operation {
     Result run() throws Exception;
