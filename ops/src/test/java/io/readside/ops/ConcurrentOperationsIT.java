@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +31,7 @@ class ConcurrentOperationsIT {
     try (ProcessCluster cluster = ProcessCluster.start(ConcurrentOperationsIT.class, 2)) {
       CartScenario scenario = new CartScenario(cluster.write(), 53, 400);
       scenario.run(300);
-      AtomicBoolean writing = new AtomicBoolean(true);
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-        while (writing.get()) {
-          scenario.run(5);
-          NodeProcess.sleep(10);
-        }
-      });
+      BackgroundLoad load = BackgroundLoad.start(scenario);
       HttpJson a = new HttpJson(cluster.workers.get(0).address(), "Bearer " + TestNodes.ADMIN_TOKEN);
       HttpJson b = new HttpJson(cluster.workers.get(1).address(), "Bearer " + TestNodes.ADMIN_TOKEN);
       List<Race> races = new ArrayList<>();
@@ -53,8 +46,7 @@ class ConcurrentOperationsIT {
             () -> a.post("/admin/projections/cart-summary/rewind?slice=" + slice, "{\"toOffset\":0}").status()));
         NodeProcess.sleep(1_000);
       }
-      writing.set(false);
-      load.get();
+      load.close();
 
       for (Race race : races) {
         assertTrue(race.refusedOne() || (race.first() == 200 && race.second() == 200), "each answers 200, or 409 while the other runs: " + race);

@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,13 +23,7 @@ class FrozenWorkerIT {
     try (ProcessCluster cluster = ProcessCluster.start(FrozenWorkerIT.class, 2)) {
       CartScenario scenario = new CartScenario(cluster.write(), 41, 1500);
       scenario.run(100);
-      AtomicBoolean writing = new AtomicBoolean(true);
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-        while (writing.get()) {
-          scenario.run(5);
-          NodeProcess.sleep(10);
-        }
-      });
+      BackgroundLoad load = BackgroundLoad.start(scenario);
       int cycles = Soak.count(1, 1);
       long refused = 0;
       for (int cycle = 0; cycle < cycles; cycle++) {
@@ -60,8 +52,7 @@ class FrozenWorkerIT {
         // Back in service for the next cycle.
         victim.start();
       }
-      writing.set(false);
-      load.get();
+      load.close();
 
       eventually(Duration.ofSeconds(60), () -> assertEquals(0, cluster.lagEvents()));
       ReadModelAssertions.assertReadModelMatches(cluster.read(), cluster.db, scenario);

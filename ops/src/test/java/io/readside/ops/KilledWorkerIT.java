@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,13 +24,7 @@ class KilledWorkerIT {
     try (ProcessCluster cluster = ProcessCluster.start(KilledWorkerIT.class, 2)) {
       CartScenario scenario = new CartScenario(cluster.write(), 43, 1500);
       scenario.run(50);
-      AtomicBoolean writing = new AtomicBoolean(true);
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-        while (writing.get()) {
-          scenario.run(5);
-          NodeProcess.sleep(10);
-        }
-      });
+      BackgroundLoad load = BackgroundLoad.start(scenario);
       Random random = new Random(4242);
       List<Double> recoveries = new ArrayList<>();
       for (int i = 0; i < KILLS; i++) {
@@ -54,8 +46,7 @@ class KilledWorkerIT {
         System.out.printf("KilledWorkerIT: kill %d of %s (held %d slices): all taken again after %.1f s%n",
             i + 1, victim.name, held, recoveries.get(i));
       }
-      writing.set(false);
-      load.get();
+      load.close();
       eventually(Duration.ofSeconds(90), () -> {
         assertEquals(ProcessCluster.INSTANCES, cluster.runningInstances());
         assertEquals(0, cluster.lagEvents());

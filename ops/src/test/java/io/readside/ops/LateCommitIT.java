@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,13 +41,7 @@ class LateCommitIT {
           BEGIN PERFORM pg_sleep(15); RETURN NEW; END $$""");
       TestSql.update(cluster.db, "CREATE TRIGGER test_late_commit BEFORE INSERT ON event_journal FOR EACH ROW "
           + "WHEN (NEW.persistence_id = 'ShoppingCart|" + late + "' AND NEW.sequence_number = 2) EXECUTE FUNCTION test_late_commit()");
-      AtomicBoolean writing = new AtomicBoolean(true);
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-        while (writing.get()) {
-          scenario.run(5);
-          NodeProcess.sleep(10);
-        }
-      });
+      BackgroundLoad load = BackgroundLoad.start(scenario);
       Instant checkoutAt = Instant.now();
       // The write side gives up waiting (503, outcome unknown); the insert commits 15 s later.
       HttpJson.Reply checkout = write.post("/carts/" + late + "/checkout", "");
@@ -58,8 +50,7 @@ class LateCommitIT {
           "SELECT count(*) FROM event_journal WHERE persistence_id = 'ShoppingCart|" + late + "' AND sequence_number = 2")));
       TestSql.update(cluster.db, "DROP TRIGGER test_late_commit ON event_journal");
       NodeProcess.sleep(3_000);
-      writing.set(false);
-      load.get();
+      load.close();
       eventually(Duration.ofSeconds(60), () -> assertEquals(0, cluster.lagEvents()));
 
       // The checkout is in the journal, and no projection has it.
