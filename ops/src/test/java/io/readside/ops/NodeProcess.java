@@ -128,6 +128,11 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM: the JVM runs its shutdown hooks; Pekko leaves the cluster gracefully. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** SIGSTOP: the JVM stops dead, holding its connections and any open transaction. */
   void freeze() {
     signal("STOP");

@@ -62,6 +62,13 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** Starts one more worker that joins the running cluster. */
+  NodeProcess addWorker() {
+    NodeProcess worker = worker("worker-" + (char) ('a' + workers.size()));
+    workers.add(worker);
+    return worker.start();
+  }
+
   private NodeProcess worker(String name) {
     int adminPort = NodeProcess.freePort();
     return new NodeProcess(name, "worker",
@@ -91,9 +98,21 @@ final class ProcessCluster implements AutoCloseable {
     return new HttpJson(readApi.address());
   }
 
-  /** The admin endpoint of the first live worker. */
+  /**
+   * The admin status, from the first live worker that answers. A worker can stop answering between
+   * the choice and the request (it is leaving): that is an AssertionError, so eventually() retries.
+   */
+  private JsonNode status() {
+    try {
+      return admin().get("/admin/projections").body();
+    } catch (IllegalStateException e) {
+      throw new AssertionError("no worker answered the admin status: " + e, e);
+    }
+  }
+
+  /** The admin endpoint of the first live worker that answers. */
   HttpJson admin() {
-    return workers.stream().filter(NodeProcess::isAlive).findFirst()
+    return workers.stream().filter(w -> w.isAlive() && w.answers("/health/alive")).findFirst()
         .map(w -> new HttpJson(w.address(), "Bearer " + TestNodes.ADMIN_TOKEN))
         .orElseThrow(() -> new IllegalStateException("no live worker"));
   }
@@ -101,7 +120,7 @@ final class ProcessCluster implements AutoCloseable {
   /** Every (projection, slice) instance that runs, by node (from the database, via admin status). */
   Map<String, Set<String>> runningInstancesByNode() {
     Map<String, Set<String>> byNode = new HashMap<>();
-    for (JsonNode p : admin().get("/admin/projections").body().get("projections")) {
+    for (JsonNode p : status().get("projections")) {
       for (JsonNode s : p.get("slices")) {
         if (s.get("running").asBoolean()) {
           byNode.computeIfAbsent(s.get("node").asText(), n -> new HashSet<>()).add(p.get("projection").asText() + "/" + s.get("slice").asInt());
@@ -118,7 +137,7 @@ final class ProcessCluster implements AutoCloseable {
   /** Total events not yet applied over every projection and slice. */
   long lagEvents() {
     long lag = 0;
-    for (JsonNode p : admin().get("/admin/projections").body().get("projections")) {
+    for (JsonNode p : status().get("projections")) {
       for (JsonNode s : p.get("slices")) {
         lag += s.get("lagEvents").asLong();
       }
