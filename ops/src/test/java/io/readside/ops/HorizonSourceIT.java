@@ -57,10 +57,15 @@ class HorizonSourceIT {
   private static Node start(String source) {
     DatabaseSettings db = TestDatabase.freshDatabase(HorizonSourceIT.class);
     Migrations.migrate(db);
+    return start(db, source);
+  }
+
+  private static Node start(DatabaseSettings db, String source) {
     // The held journal write must succeed: its statement, the journal's breaker and the cart's ask
     // all get 40 s instead of 10 s, 3 s and 1.5 s. The gap window stays Readside's 10 s.
     Config extra = ConfigFactory.parseMap(Map.of(
         "readside.worker.source", source,
+        "readside.worker.ready-max-lag", "5s",
         "pekko.http.server.request-timeout", "60s",
         "readside.pools.journal.statement-timeout", "45s",
         "readside.pools.journal.socket-timeout", "60s",
@@ -108,9 +113,18 @@ class HorizonSourceIT {
       Thread.sleep(500);
       // Concurrent load on every slice while the write is held: its carts commit above the hole.
       CartScenario scenario = new CartScenario(n.write(), 42, 40);
+      // 10 s into the hold, whatever the load is doing: the status and readiness as they are then.
+      CompletableFuture<Object[]> during = CompletableFuture.supplyAsync(() -> new Object[] {
+          n.admin().get("/admin/projections").body(),
+          new HttpJson(n.node().adminAddress().orElseThrow()).get("/health/ready")},
+          CompletableFuture.delayedExecutor(10, java.util.concurrent.TimeUnit.SECONDS));
       while (!late.isDone()) {
         scenario.run(5);
       }
+      System.out.println("HorizonSourceIT[" + source + "]: " + scenario.commands + " commands during the "
+          + (System.nanoTime() - heldStart) / 1_000_000 + " ms hold");
+      JsonNode heldStatus = (JsonNode) during.get()[0];
+      HttpJson.Reply heldReady = (HttpJson.Reply) during.get()[1];
       assertEquals(2, late.get());
       assertTrue(System.nanoTime() - heldStart >= Duration.ofSeconds(HELD_SECONDS).toNanos());
       TestSql.update(n.db(), "DROP TRIGGER test_held_commit ON event_journal");
@@ -129,6 +143,33 @@ class HorizonSourceIT {
         scenario.carts.put(held, model);
         // Every table equals the model of acknowledged commands, the held write included.
         ReadModelAssertions.assertReadModelMatches(n.read(), n.db(), scenario);
+
+        assertEquals("horizon", heldStatus.get("source").asText(), heldStatus.toString());
+        JsonNode hold = heldStatus.get("horizon");
+        assertTrue(hold.get("heldSeconds").asDouble() >= 5, hold.toString());
+        assertTrue(hold.get("pid").asInt() > 0, hold.toString());
+        assertTrue(hold.get("description").asText().startsWith("held by transaction " + hold.get("heldByTxId").asText() + " (pid "), hold.toString());
+        // Held past ready-max-lag (5 s here): the worker is not ready, and says why.
+        assertEquals(503, heldReady.status(), heldReady.body().toString());
+        assertTrue(heldReady.body().toString().contains("the horizon is held by transaction"), heldReady.body().toString());
+        eventually(Duration.ofSeconds(15), () -> assertEquals(200, new HttpJson(n.node().adminAddress().orElseThrow()).get("/health/ready").status()));
+
+        // Status lag counts rows after the horizon offset: none once caught up.
+        eventually(Duration.ofSeconds(15), () -> {
+          JsonNode status = n.admin().get("/admin/projections").body();
+          status.get("projections").forEach(p -> p.get("slices").forEach(sl -> {
+            assertEquals(0, sl.get("lagEvents").asLong(), sl.toString());
+            assertTrue(sl.get("horizonOffset").asText().matches("\\d+:\\d+"), sl.toString());
+          }));
+        });
+        // Rewind takes journal orderings: refused for the horizon source. Rebuild works.
+        HttpJson.Reply rewind = n.admin().post("/admin/projections/cart-summary/rewind", "{\"toOffset\":0}");
+        assertEquals(409, rewind.status(), rewind.body().toString());
+        assertEquals("not_supported_for_source", rewind.body().get("error").asText());
+        for (String projection : List.of("cart-summary", "item-popularity", "daily-sales")) {
+          assertEquals(200, n.admin().post("/admin/projections/" + projection + "/rebuild", "").status());
+        }
+        ReadModelAssertions.assertReadModelMatches(n.read(), n.db(), scenario);
       } else {
         // eventsByTag moved past the hole for ever: no projection has the held event.
         eventually(Duration.ofSeconds(20), () -> assertEquals(1L, popularity(n.read()).getOrDefault("held-c", 0L)));
@@ -137,6 +178,60 @@ class HorizonSourceIT {
         assertTrue(cart.get("seqNr").asLong() < 3 || !cart.toString().contains("held-b"), cart.toString());
       }
     }
+  }
+
+  /**
+   * `readside migrate-offsets` switches a database from one source to the other and back, with
+   * the worker stopped: nothing is applied twice (item-popularity would count it) or skipped.
+   */
+  @Test
+  void storedOffsetsMigrateBetweenTheSourcesWithNothingSkippedOrReplayed() throws Exception {
+    DatabaseSettings db = TestDatabase.freshDatabase(HorizonSourceIT.class);
+    Migrations.migrate(db);
+    Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password());
+    CartScenario scenario;
+    try (Node n = start(db, "events-by-tag")) {
+      scenario = new CartScenario(n.write(), 5, 30);
+      scenario.run(150);
+      ReadModelAssertions.assertReadModelMatches(n.read(), db, scenario);
+      assertEquals(4, n.admin().get("/admin/projections").body().get("projections").get(0).get("slices").size());
+      caughtUp(n);
+    }
+    Jar.Result dryRun = Jar.run(env, "migrate-offsets", "--to", "horizon", "--dry-run");
+    assertEquals(0, dryRun.exit(), dryRun.output());
+    assertTrue(dryRun.output().contains("skips 0, replays 0"), dryRun.output());
+    Jar.Result toHorizon = Jar.run(env, "migrate-offsets", "--to", "horizon");
+    assertEquals(0, toHorizon.exit(), toHorizon.output());
+    assertTrue(toHorizon.output().contains("migrated 12 offset(s)"), toHorizon.output());
+    assertEquals(12, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store WHERE manifest = 'STR'"));
+    try (Node n = start(db, "horizon")) {
+      caughtUp(n);
+      ReadModelAssertions.assertReadModelMatches(n.read(), db, scenario);
+      add(n.write(), "switched-1", "switched-item");
+      scenario.carts.put("switched-1", oneItem("switched-item"));
+      ReadModelAssertions.assertReadModelMatches(n.read(), db, scenario);
+      caughtUp(n);
+    }
+    Jar.Result back = Jar.run(env, "migrate-offsets", "--to", "events-by-tag");
+    assertEquals(0, back.exit(), back.output());
+    assertEquals(12, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store WHERE manifest = 'SEQ'"));
+    try (Node n = start(db, "events-by-tag")) {
+      add(n.write(), "switched-2", "switched-item-2");
+      scenario.carts.put("switched-2", oneItem("switched-item-2"));
+      ReadModelAssertions.assertReadModelMatches(n.read(), db, scenario);
+    }
+  }
+
+  private static CartScenario.Cart oneItem(String item) {
+    CartScenario.Cart cart = new CartScenario.Cart();
+    cart.lines.put(item, new CartScenario.Line(1, 100));
+    cart.seqNr = 1;
+    return cart;
+  }
+
+  private static void caughtUp(Node n) {
+    eventually(Duration.ofSeconds(20), () -> n.admin().get("/admin/projections").body().get("projections")
+        .forEach(p -> p.get("slices").forEach(sl -> assertEquals(0, sl.get("lagEvents").asLong(), sl.toString()))));
   }
 
   private static Map<String, Long> popularity(HttpJson read) {

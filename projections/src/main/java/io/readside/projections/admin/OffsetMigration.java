@@ -17,9 +17,9 @@ import java.util.List;
  *       with ordering ≤ O (everything eventsByTag has passed). The horizon source resumes after H.
  *       Skipped: rows with ordering &gt; O that sort before H (a transaction that took its ordering
  *       after O but got its id before H's); replayed: none.
- *   <li>horizon H to eventsByTag: O = the ordering just below the first row after H in (tx_id,
- *       ordering) order (the head if there is none): every row with ordering ≤ O is applied, so
- *       nothing is skipped. Replayed: rows with ordering &gt; O that sort before or at H.
+ *   <li>horizon H to eventsByTag: O = one below the smallest ordering among the rows after H in
+ *       (tx_id, ordering) order (the head if there is none): every row with ordering ≤ O is
+ *       applied, so nothing is skipped. Replayed: rows with ordering &gt; O that sort before or at H.
  * </ul>
  *
  * A replay is harmless to cart-summary (its sequence-number guard drops what it has applied) and
