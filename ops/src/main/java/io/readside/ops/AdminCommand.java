@@ -127,10 +127,14 @@ final class AdminCommand {
                 + (r.hasNonNull("etaSeconds") ? String.format(", ETA %.0f s", r.get("etaSeconds").asDouble()) : "");
           }
           out.printf("%-16s %5d %10s %10d %8d %9.1f %-6s %-7s %-34s %s%n",
-              p.get("projection").asText(), s.get("slice").asInt(), s.path("offset").asText("-"), s.get("journalHead").asLong(),
+              p.get("projection").asText(), s.get("slice").asInt(),
+              s.hasNonNull("horizonOffset") ? s.get("horizonOffset").asText() : s.path("offset").asText("-"), s.get("journalHead").asLong(),
               s.get("lagEvents").asLong(), s.get("lagSeconds").asDouble(), s.get("paused").asBoolean() ? "yes" : "no",
               s.get("running").asBoolean() ? "yes" : "no", s.path("node").asText("-"), extra);
         }
+      }
+      if (status.path("source").asText().equals("horizon")) {
+        out.printf("horizon source; the horizon is %s%n", status.path("horizon").path("description").asText("unknown"));
       }
       return 0;
     }

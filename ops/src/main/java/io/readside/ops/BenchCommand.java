@@ -6,6 +6,9 @@ import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.EmbeddedPostgresServer;
 import io.readside.platform.ReadsideConfig;
+import io.readside.projections.Projections;
+import io.readside.projections.ReadModelProjection;
+import io.readside.projections.Worker;
 import io.readside.writeside.CartCommand;
 import io.readside.writeside.CartReply;
 import io.readside.writeside.ShoppingCart;
@@ -55,6 +58,10 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--lag-samples", defaultValue = "200", description = "Writes whose end-to-end lag is measured (default: ${DEFAULT-VALUE}).")
   int lagSamples;
 
+  @Option(names = "--sources", defaultValue = "events-by-tag,horizon", split = ",",
+      description = "Event sources to measure, each over the same journal (default: ${DEFAULT-VALUE}).")
+  List<String> sources;
+
   @Spec
   CommandSpec spec;
 
@@ -83,28 +90,33 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
         out.flush();
         double writeSeconds = write(writer, events);
-        rows.add(row("write through persistent carts", events, writeSeconds));
+        rows.add(row("", "write through persistent carts", events, writeSeconds));
 
-        out.println("catching up 3 projections from offset 0 ...");
-        out.flush();
-        long start = System.nanoTime();
-        try (ReadsideNode worker = ReadsideNode.start(base, db, EnumSet.of(Role.PROJECTION))) {
-          awaitCaughtUp(db, Duration.ofMinutes(30));
-          double catchUp = (System.nanoTime() - start) / 1e9;
-          rows.add(row("catch-up, each of 3 projections", events, catchUp));
-
-          out.printf("measuring end-to-end lag over %d writes ...%n", lagSamples);
+        for (String source : sources) {
+          Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
+          resetProjections(db, base.getInt("readside.slices"));
+          out.printf("[%s] catching up 3 projections from offset 0 ...%n", source);
           out.flush();
-          List<Double> lags = lag(writer);
-          Collections.sort(lags);
-          rows.add(new String[] {"end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
-              String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+          Config workerConfig = ConfigFactory.parseMap(Map.of("readside.worker.source", source)).withFallback(base);
+          long start = System.nanoTime();
+          try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
+            awaitCaughtUp(db, Duration.ofMinutes(30));
+            double catchUp = (System.nanoTime() - start) / 1e9;
+            rows.add(row(source, "catch-up, each of 3 projections", events, catchUp));
+
+            out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
+            out.flush();
+            List<Double> lags = lag(writer, source);
+            Collections.sort(lags);
+            rows.add(new String[] {source, "end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
+                String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+          }
         }
       }
       out.println();
-      out.printf("%-42s %10s %26s %14s%n", "measure", "events", "time / figure", "events/s");
+      out.printf("%-14s %-42s %10s %26s %14s%n", "source", "measure", "events", "time / figure", "events/s");
       for (String[] r : rows) {
-        out.printf("%-42s %10s %26s %14s%n", (Object[]) r);
+        out.printf("%-14s %-42s %10s %26s %14s%n", (Object[]) r);
       }
       out.printf("%nmachine: %d cores, JDK %s, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
           Runtime.version(), embedded != null ? "17 (embedded)" : "from DATABASE_URL");
@@ -117,8 +129,25 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  private static String[] row(String what, long n, double seconds) {
-    return new String[] {what, String.valueOf(n), String.format("%.2f s", seconds), String.format("%.0f", n / seconds)};
+  /** Every projection back to nothing applied, so the next source catches up over the same journal. */
+  private static void resetProjections(DatabaseSettings db, int slices) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+      c.setAutoCommit(false);
+      for (ReadModelProjection p : Projections.all()) {
+        for (int slice = 0; slice < slices; slice++) {
+          p.deleteSlice(c, slice);
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("DELETE FROM pekko_projection_offset_store");
+        s.executeUpdate("DELETE FROM readside_dead_letter");
+      }
+      c.commit();
+    }
+  }
+
+  private static String[] row(String source, String what, long n, double seconds) {
+    return new String[] {source, what, String.valueOf(n), String.format("%.2f s", seconds), String.format("%.0f", n / seconds)};
   }
 
   /** Adds then adjusts items in round-robin carts: every command yields one event. */
@@ -157,7 +186,10 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
       while (System.nanoTime() < deadline) {
         try (ResultSet rs = s.executeQuery("""
-            SELECT count(*) FILTER (WHERE COALESCE(o.current_offset::bigint, 0) >= h.head), count(*)
+            SELECT count(*) FILTER (WHERE CASE WHEN o.manifest = 'STR'
+                     THEN NOT EXISTS (SELECT 1 FROM event_tag t WHERE t.tag = h.tag AND (t.tx_id, t.event_id)
+                            > (split_part(o.current_offset, ':', 1)::xid8, split_part(o.current_offset, ':', 2)::bigint))
+                     ELSE COALESCE(o.current_offset::bigint, 0) >= h.head END), count(*)
               FROM (SELECT tag, max(event_id) AS head FROM event_tag GROUP BY tag) h
               CROSS JOIN (VALUES ('cart-summary'), ('item-popularity'), ('daily-sales')) p(name)
               LEFT JOIN pekko_projection_offset_store o ON o.projection_name = p.name AND o.projection_key = h.tag
@@ -174,14 +206,14 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** One write at a time, each followed by a read that waits for its seqNr. */
-  private List<Double> lag(ReadsideNode node) throws Exception {
+  private List<Double> lag(ReadsideNode node, String source) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String write = "http://127.0.0.1:" + node.writeSideAddress().orElseThrow().getPort();
     String read = "http://127.0.0.1:" + node.readApiAddress().orElseThrow().getPort();
     List<Double> lags = new ArrayList<>();
     for (int i = 0; i < lagSamples; i++) {
       HttpResponse<String> written = http.send(
-          HttpRequest.newBuilder(URI.create(write + "/carts/lag-" + i + "/items"))
+          HttpRequest.newBuilder(URI.create(write + "/carts/lag-" + source + "-" + i + "/items"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"itemId\":\"x\",\"quantity\":1,\"unitPriceCents\":1}")).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -190,7 +222,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         throw new IllegalStateException("write failed: " + written.body());
       }
       HttpResponse<String> visible = http.send(
-          HttpRequest.newBuilder(URI.create(read + "/carts/lag-" + i + "?minSeqNr=1&waitMs=10000")).build(),
+          HttpRequest.newBuilder(URI.create(read + "/carts/lag-" + source + "-" + i + "?minSeqNr=1&waitMs=10000")).build(),
           HttpResponse.BodyHandlers.ofString());
       if (visible.statusCode() != 200) {
         throw new IllegalStateException("not visible after 10 s: " + visible.body());

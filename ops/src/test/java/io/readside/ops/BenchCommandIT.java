@@ -18,5 +18,9 @@ class BenchCommandIT {
     assertTrue(out.contains("catch-up, each of 3 projections"), out);
     assertTrue(out.contains("end-to-end lag (reply -> read API), ms"), out);
     assertTrue(out.matches("(?s).*catch-up, each of 3 projections\\s+600\\s+[0-9.]+ s\\s+[0-9]+.*"), out);
+    // Both event sources, side by side, over the same journal.
+    assertTrue(out.matches("(?s).*events-by-tag\\s+catch-up, each of 3 projections\\s+600\\s.*"), out);
+    assertTrue(out.matches("(?s).*horizon\\s+catch-up, each of 3 projections\\s+600\\s.*"), out);
+    assertTrue(out.matches("(?s).*horizon\\s+end-to-end lag.*"), out);
   }
 }

@@ -47,7 +47,11 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
 
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<CartEvent>> envelopes) throws Exception {
-    List<SequencedEvent> events = SequencedEvent.of(envelopes);
+    processEvents(session, SequencedEvent.of(envelopes));
+  }
+
+  /** The group, whatever source it came from: the eventsByTag one above, or {@link HorizonGroupHandler}. */
+  void processEvents(PooledJdbcSession session, List<SequencedEvent> events) throws Exception {
     session.withConnection(
         c -> {
           // First, under the epoch row's lock: a stale instance must not commit rows or offset.

@@ -111,7 +111,7 @@ public final class SliceStatusRecorder {
   }
 
   /** Errors of the handler and of the stream, for the status. */
-  public StatusObserver<EventEnvelope<CartEvent>> observer() {
+  public <E> StatusObserver<E> observer() {
     return new StatusObserver<>() {
       @Override
       public void started(ProjectionId id) {}
@@ -125,16 +125,16 @@ public final class SliceStatusRecorder {
       public void stopped(ProjectionId id) {}
 
       @Override
-      public void beforeProcess(ProjectionId id, EventEnvelope<CartEvent> envelope) {}
+      public void beforeProcess(ProjectionId id, E envelope) {}
 
       @Override
-      public void afterProcess(ProjectionId id, EventEnvelope<CartEvent> envelope) {}
+      public void afterProcess(ProjectionId id, E envelope) {}
 
       @Override
-      public void offsetProgress(ProjectionId id, EventEnvelope<CartEvent> envelope) {}
+      public void offsetProgress(ProjectionId id, E envelope) {}
 
       @Override
-      public void error(ProjectionId id, EventEnvelope<CartEvent> envelope, Throwable cause, HandlerRecoveryStrategy strategy) {
+      public void error(ProjectionId id, E envelope, Throwable cause, HandlerRecoveryStrategy strategy) {
         write(id, "last_error = ?, last_error_at = now()", GroupHandler.describe(cause));
       }
     };

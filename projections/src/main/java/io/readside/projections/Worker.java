@@ -7,6 +7,7 @@ import io.readside.platform.NodeMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,7 +36,33 @@ public final class Worker {
   public static final String ROLE = "projection";
   static final String BLOCKING_JDBC_DISPATCHER = "pekko.projection.jdbc.blocking-jdbc-dispatcher";
 
-  public record Settings(int slices, int poolSize, int groupSize, Duration groupWithin, Duration idleInTransactionTimeout) {
+  /** Where an instance reads its slice's events from (readside.worker.source). */
+  public enum Source {
+    /** pekko-persistence-jdbc's eventsByTag: journal orderings, an ordering hole waited out, then skipped. */
+    EVENTS_BY_TAG("events-by-tag"),
+    /** {@link HorizonSourceProvider}: (tx_id, ordering) below the oldest running transaction; nothing skipped. */
+    HORIZON("horizon");
+
+    public final String configName;
+
+    Source(String configName) {
+      this.configName = configName;
+    }
+
+    public static Source fromConfig(Config config) {
+      String name = config.getString("readside.worker.source").trim();
+      for (Source s : values()) {
+        if (s.configName.equals(name)) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("readside.worker.source must be events-by-tag or horizon, not " + name);
+    }
+  }
+
+  public record Settings(
+      int slices, int poolSize, int groupSize, Duration groupWithin, Duration idleInTransactionTimeout,
+      Source source, HorizonSourceProvider.Settings horizon) {
     public static Settings fromConfig(Config config) {
       Config w = config.getConfig("readside.worker");
       return new Settings(
@@ -43,7 +70,9 @@ public final class Worker {
           w.getInt("pool-size"),
           w.getInt("group-size"),
           w.getDuration("group-within"),
-          w.getDuration("idle-in-transaction-timeout"));
+          w.getDuration("idle-in-transaction-timeout"),
+          Source.fromConfig(config),
+          new HorizonSourceProvider.Settings(w.getDuration("horizon.poll-interval"), w.getInt("horizon.batch-size")));
     }
   }
 
@@ -65,8 +94,7 @@ public final class Worker {
                     fence.id(),
                     stoppedWhenFenced(
                         fence,
-                        ProjectionBehavior.create(
-                            instance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer()))));
+                        ProjectionBehavior.create(instance(system, settings, pool, projection, slice, fence, recorder))));
               },
               ShardedDaemonProcessSettings.create(system).withRole(ROLE),
               Optional.of(ProjectionBehavior.stopMessage()));
@@ -87,7 +115,43 @@ public final class Worker {
     return ProjectionId.of(projection.name(), CartTags.tagForSlice(slice));
   }
 
-  static GroupedProjection<Offset, EventEnvelope<CartEvent>> instance(
+  static org.apache.pekko.projection.Projection<?> instance(
+      ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence,
+      SliceStatusRecorder recorder) {
+    return switch (settings.source()) {
+      case EVENTS_BY_TAG -> eventsByTagInstance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer());
+      case HORIZON -> horizonInstance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer());
+    };
+  }
+
+  private static GroupHandler groupHandler(ActorSystem<?> system, ReadModelProjection projection, int slice, SliceFence fence) {
+    return new GroupHandler(
+        projection,
+        slice,
+        FailurePolicy.forProjection(system.settings().config(), projection.name()),
+        fence,
+        NodeMetrics.get(system).registry());
+  }
+
+  static GroupedProjection<String, HorizonEnvelope> horizonInstance(
+      ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_JDBC_DISPATCHER));
+    SourceProvider<String, HorizonEnvelope> source =
+        new FencedSourceProvider<>(
+            new HorizonSourceProvider(system, CartTags.tagForSlice(slice), pool, blocking, settings.horizon()),
+            fence,
+            pool,
+            blocking);
+    return JdbcProjection.groupedWithin(
+            fence.id(),
+            source,
+            () -> new PooledJdbcSession(pool, settings.idleInTransactionTimeout()),
+            () -> new HorizonGroupHandler(groupHandler(system, projection, slice, fence)),
+            system)
+        .withGroup(settings.groupSize(), settings.groupWithin());
+  }
+
+  static GroupedProjection<Offset, EventEnvelope<CartEvent>> eventsByTagInstance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence) {
     ProjectionId id = fence.id();
     SourceProvider<Offset, EventEnvelope<CartEvent>> source =
@@ -100,13 +164,7 @@ public final class Worker {
             id,
             source,
             () -> new PooledJdbcSession(pool, settings.idleInTransactionTimeout()),
-            () ->
-                new GroupHandler(
-                    projection,
-                    slice,
-                    FailurePolicy.forProjection(system.settings().config(), projection.name()),
-                    fence,
-                    NodeMetrics.get(system).registry()),
+            () -> groupHandler(system, projection, slice, fence),
             system)
         .withGroup(settings.groupSize(), settings.groupWithin());
   }

@@ -41,7 +41,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class AdminRoutes {
   record ProjectionStatus(String projection, boolean replaySafe, List<ProjectionStatusQuery.SliceStatus> slices) {}
 
-  record Status(Instant asOf, List<ProjectionStatus> projections) {}
+  /** source: the worker's readside.worker.source; horizon: what holds the horizon source back. */
+  record Status(Instant asOf, String source, HorizonHold horizon, List<ProjectionStatus> projections) {}
 
   record Listing<T>(List<T> items) {}
 
@@ -121,7 +122,8 @@ final class AdminRoutes {
     for (ReadModelProjection p : projections) {
       grouped.add(new ProjectionStatus(p.name(), p.replaySafe(), all.stream().filter(s -> s.projection().equals(p.name())).toList()));
     }
-    return Json.ok(new Status(Instant.now(), grouped));
+    HorizonHold hold = operations.inTransaction(HorizonHold::read);
+    return Json.ok(new Status(Instant.now(), operations.source().configName, hold, grouped));
   }
 
   private Route authenticated(Function<String, Route> inner) {

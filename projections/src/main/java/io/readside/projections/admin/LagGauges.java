@@ -21,6 +21,7 @@ final class LagGauges {
   static final Duration REFRESH = Duration.ofSeconds(10);
 
   private final Map<String, SliceLag> latest = new ConcurrentHashMap<>();
+  private volatile double horizonHeldSeconds;
   private final MeterRegistry registry;
 
   private LagGauges(MeterRegistry registry) {
@@ -30,13 +31,23 @@ final class LagGauges {
   static void start(ActorSystem<?> system, MeterRegistry registry) {
     LagGauges gauges = new LagGauges(registry);
     SliceLagCache lags = SliceLagCache.get(system);
-    Runnable refresh = () -> lags.current().whenComplete((all, e) -> {
-      if (e != null) {
-        log.warn("could not refresh projection lag metrics: {}", e.getMessage());
-      } else {
-        all.forEach(gauges::update);
-      }
-    });
+    Gauge.builder("readside.horizon.held.seconds", gauges, g -> g.horizonHeldSeconds)
+        .description("How long the oldest running transaction (with an id) has held the horizon source back; 0 when none")
+        .register(registry);
+    Runnable refresh = () -> {
+      lags.current().whenComplete((all, e) -> {
+        if (e != null) {
+          log.warn("could not refresh projection lag metrics: {}", e.getMessage());
+        } else {
+          all.forEach(gauges::update);
+        }
+      });
+      lags.horizonHold().whenComplete((hold, e) -> {
+        if (e == null) {
+          gauges.horizonHeldSeconds = hold.heldSeconds();
+        }
+      });
+    };
     system.scheduler().scheduleAtFixedRate(Duration.ZERO, REFRESH, refresh,
         system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher")));
   }

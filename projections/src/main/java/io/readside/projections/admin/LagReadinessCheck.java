@@ -1,6 +1,7 @@
 package io.readside.projections.admin;
 
 import io.readside.projections.SliceStatusRecorder;
+import io.readside.projections.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,10 +22,12 @@ import org.apache.pekko.projection.ProjectionId;
 public final class LagReadinessCheck implements Supplier<CompletionStage<Boolean>> {
   private final org.apache.pekko.actor.typed.ActorSystem<?> system;
   private final Duration maxLag;
+  private final boolean horizonSource;
 
   public LagReadinessCheck(ActorSystem system) {
     this.system = Adapter.toTyped(system);
     this.maxLag = system.settings().config().getDuration("readside.worker.ready-max-lag");
+    this.horizonSource = Worker.Source.fromConfig(system.settings().config()) == Worker.Source.HORIZON;
   }
 
   @Override
@@ -33,16 +36,28 @@ public final class LagReadinessCheck implements Supplier<CompletionStage<Boolean
     double maxSeconds = maxLag.toMillis() / 1000.0;
     // Completed directly (not through thenApply) so the reason reaches the 503 unwrapped.
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
-    SliceLagCache.get(system).current().whenComplete((lags, error) -> {
+    SliceLagCache cache = SliceLagCache.get(system);
+    CompletableFuture<HorizonHold> hold = horizonSource
+        ? cache.horizonHold().toCompletableFuture()
+        : CompletableFuture.completedFuture(null);
+    cache.current().thenCombine(hold, (lags, h) -> new Object[] {lags, h}).whenComplete((both, error) -> {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         ready.completeExceptionally(new IllegalStateException("projection lag unknown: " + cause.getMessage(), cause));
         return;
       }
-      List<String> behind = lags.stream()
+      @SuppressWarnings("unchecked")
+      List<ProjectionStatusQuery.SliceLag> lags = (List<ProjectionStatusQuery.SliceLag>) both[0];
+      HorizonHold h = (HorizonHold) both[1];
+      List<String> behind = new java.util.ArrayList<>(lags.stream()
           .filter(s -> !s.paused() && s.lagSeconds() > maxSeconds && here.contains(ProjectionId.of(s.projection(), s.tag())))
           .map(s -> String.format("%s slice %d is %.1f s behind", s.projection(), s.slice(), s.lagSeconds()))
-          .toList();
+          .toList());
+      // With the horizon source nothing newer than the oldest running transaction is read: a
+      // transaction held longer than the max lag stalls every slice, whatever the counts say.
+      if (h != null && h.heldSeconds() > maxSeconds && !here.isEmpty()) {
+        behind.add("the horizon is " + h.description());
+      }
       if (behind.isEmpty()) {
         ready.complete(true);
       } else {

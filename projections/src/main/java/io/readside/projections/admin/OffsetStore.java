@@ -26,6 +26,17 @@ final class OffsetStore {
     }
   }
 
+  /** Whether any slice of the projection has a horizon offset ("tx_id:ordering", manifest STR). */
+  static boolean anyHorizonOffset(Connection c, String projection) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM pekko_projection_offset_store WHERE projection_name = ? AND manifest = 'STR' LIMIT 1")) {
+      ps.setString(1, projection);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   static void setOffset(Connection c, ProjectionId id, long offset) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -101,16 +101,22 @@ final class ProjectionOperations {
     }
   }
 
+  private final Worker.Source source;
   private final ActorSystem<?> system;
   private final DataSource pool;
   private final int slices;
   private final Executor executor;
 
   ProjectionOperations(ActorSystem<?> system, DataSource pool, int slices, Executor executor) {
+    this.source = Worker.Source.fromConfig(system.settings().config());
     this.system = system;
     this.pool = pool;
     this.slices = slices;
     this.executor = executor;
+  }
+
+  Worker.Source source() {
+    return source;
   }
 
   List<Integer> slices(Optional<Integer> slice) {
@@ -196,6 +202,12 @@ final class ProjectionOperations {
               + " Rebuild it instead: POST /admin/projections/" + projection.name() + "/rebuild");
     }
     List<Integer> chosen = slices(slice);
+    if (source == Worker.Source.HORIZON || inTransaction(c -> OffsetStore.anyHorizonOffset(c, projection.name()))) {
+      throw new Refused(
+          "not_supported_for_source",
+          "rewind takes journal orderings, and " + projection.name() + " reads with the horizon source (offsets tx_id:ordering);"
+              + " rewind is not supported there yet. Rebuild it instead: POST /admin/projections/" + projection.name() + "/rebuild");
+    }
     Map<String, Object> arguments = new LinkedHashMap<>();
     switch (target) {
       case RewindTarget.ToOffset o -> arguments.put("toOffset", o.offset());

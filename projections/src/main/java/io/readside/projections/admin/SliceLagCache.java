@@ -31,14 +31,20 @@ final class SliceLagCache implements Extension {
         }
       };
 
-  private record Read(long startedNanos, CompletableFuture<List<SliceLag>> result) {}
+  private record Read<T>(long startedNanos, CompletableFuture<T> result) {}
+
+  @FunctionalInterface
+  private interface Query<T> {
+    T run(Connection c) throws Exception;
+  }
 
   private final DataSource pool;
   private final Executor blocking;
   private final List<String> projections = Projections.all().stream().map(ReadModelProjection::name).toList();
   private final int slices;
   private final long maxAgeNanos;
-  private final AtomicReference<Read> latest = new AtomicReference<>();
+  private final AtomicReference<Read<List<SliceLag>>> latest = new AtomicReference<>();
+  private final AtomicReference<Read<HorizonHold>> latestHold = new AtomicReference<>();
 
   private SliceLagCache(ActorSystem<?> system) {
     this.pool = HealthPool.get(system).pool();
@@ -53,17 +59,26 @@ final class SliceLagCache implements Extension {
 
   /** The latest status if it was read (or is being read) within the max age; else a new read. */
   CompletionStage<List<SliceLag>> current() {
+    return cached(latest, c -> ProjectionStatusQuery.lags(c, projections, slices));
+  }
+
+  /** What holds the horizon back, read as often as the lags. */
+  CompletionStage<HorizonHold> horizonHold() {
+    return cached(latestHold, HorizonHold::read);
+  }
+
+  private <T> CompletionStage<T> cached(AtomicReference<Read<T>> ref, Query<T> query) {
     while (true) {
-      Read last = latest.get();
+      Read<T> last = ref.get();
       long now = System.nanoTime();
       if (last != null && (!last.result().isDone() || now - last.startedNanos() < maxAgeNanos)) {
         return last.result();
       }
-      Read next = new Read(now, new CompletableFuture<>());
-      if (latest.compareAndSet(last, next)) {
+      Read<T> next = new Read<>(now, new CompletableFuture<>());
+      if (ref.compareAndSet(last, next)) {
         blocking.execute(() -> {
           try (Connection c = pool.getConnection()) {
-            next.result().complete(ProjectionStatusQuery.lags(c, projections, slices));
+            next.result().complete(query.run(c));
           } catch (Exception e) {
             next.result().completeExceptionally(e);
           }

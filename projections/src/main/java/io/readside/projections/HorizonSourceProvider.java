@@ -1,0 +1,116 @@
+package io.readside.projections;
+
+import io.readside.events.CartEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * A slice's events in (tx_id, ordering) order, read only below the horizon
+ * {@code pg_snapshot_xmin(pg_current_snapshot())}: a row whose writing transaction is older than
+ * every running one is final, and every row still to commit sorts after it. So the source never
+ * skips a late commit and never waits on an ordering hole left by a rollback. A running
+ * transaction holds the horizon back (for every slice) until it ends; admin status names it.
+ */
+public final class HorizonSourceProvider extends SourceProvider<String, HorizonEnvelope> {
+  static final String QUERY = """
+      SELECT t.tx_id::text, t.event_id, j.persistence_id, j.sequence_number, j.event_ser_id,
+             j.event_ser_manifest, j.event_payload, j.write_timestamp
+        FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id
+       WHERE t.tag = ? AND (t.tx_id, t.event_id) > (CAST(? AS xid8), ?)
+         AND t.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND NOT j.deleted
+       ORDER BY t.tx_id, t.event_id
+       LIMIT ?""";
+
+  public record Settings(Duration pollInterval, int batchSize) {}
+
+  private final String tag;
+  private final DataSource pool;
+  private final Executor blocking;
+  private final Settings settings;
+  private final Serialization serialization;
+
+  public HorizonSourceProvider(ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings) {
+    this.tag = tag;
+    this.pool = pool;
+    this.blocking = blocking;
+    this.settings = settings;
+    this.serialization = SerializationExtension.get(Adapter.toClassic(system));
+  }
+
+  private record Poll(HorizonOffset from, boolean waitFirst) {}
+
+  @Override
+  public CompletionStage<Source<HorizonEnvelope, NotUsed>> source(Supplier<CompletionStage<Optional<String>>> offset) {
+    return offset.get().thenApply(stored -> {
+      HorizonOffset start = stored.map(HorizonOffset::parse).orElse(HorizonOffset.START);
+      return Source.unfoldAsync(new Poll(start, false), this::next).mapConcat(batch -> batch);
+    });
+  }
+
+  private CompletionStage<Optional<Pair<Poll, List<HorizonEnvelope>>>> next(Poll poll) {
+    Executor executor = poll.waitFirst()
+        ? CompletableFuture.delayedExecutor(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS, blocking)
+        : blocking;
+    return CompletableFuture.supplyAsync(() -> read(poll.from()), executor)
+        .thenApply(batch -> {
+          HorizonOffset last = batch.isEmpty() ? poll.from()
+              : new HorizonOffset(batch.getLast().txId(), batch.getLast().ordering());
+          // A full batch: there is more below the horizon, read on at once.
+          return Optional.of(Pair.create(new Poll(last, batch.size() < settings.batchSize()), batch));
+        });
+  }
+
+  List<HorizonEnvelope> read(HorizonOffset after) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement(QUERY)) {
+        ps.setString(1, tag);
+        ps.setString(2, Long.toString(after.txId()));
+        ps.setLong(3, after.ordering());
+        ps.setInt(4, settings.batchSize());
+        List<HorizonEnvelope> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Object event = serialization.deserialize(rs.getBytes(7), rs.getInt(5), rs.getString(6)).get();
+            out.add(new HorizonEnvelope(Long.parseLong(rs.getString(1)), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                (CartEvent) event, rs.getLong(8)));
+          }
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(tag + ": horizon poll failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String extractOffset(HorizonEnvelope envelope) {
+    return envelope.offset();
+  }
+
+  @Override
+  public long extractCreationTime(HorizonEnvelope envelope) {
+    return envelope.timestamp();
+  }
+}
