@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       AdminCommand.class,
       AuditCommand.class,
+      VerifyCommand.class,
       BenchCommand.class
     })
 public final class Readside {
