@@ -79,6 +79,8 @@ class VerifyIT {
       Jar.Result cli = Jar.run(env, "verify", projection);
       assertEquals(0, cli.exit(), cli.output());
       assertTrue(cli.output().contains(projection + ": equal; 0 difference(s)"), cli.output());
+      // The summary line (events replayed, time) is the figure the README quotes.
+      System.out.println(cli.output().lines().filter(l -> l.startsWith(projection + ": ")).findFirst().orElse(""));
       JsonNode report = verify(projection, "");
       assertTrue(report.get("equal").asBoolean(), report.toString());
       assertEquals(4, report.get("slices").size(), report.toString());
