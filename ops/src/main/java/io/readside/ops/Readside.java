@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       AdminCommand.class,
       AuditCommand.class,
       MigrateOffsetsCommand.class,
+      VerifyCommand.class,
       BenchCommand.class
     })
 public final class Readside {

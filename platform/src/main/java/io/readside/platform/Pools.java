@@ -81,6 +81,9 @@ public final class Pools {
     config.setConnectionTimeout(timeouts.connection().toMillis());
     config.setValidationTimeout(timeouts.validation().toMillis());
     timeouts.driverProperties().forEach(config::addDataSourceProperty);
+    // The projections' repositories name their tables unqualified, so `readside verify` can point
+    // them at temporary copies (SET LOCAL search_path); everywhere else they are read_model's.
+    config.addDataSourceProperty("currentSchema", "read_model,public");
     return new HikariDataSource(config);
   }
 }

@@ -10,14 +10,19 @@ import java.util.Optional;
 public final class Projections {
   /** Guarded by each cart's sequence number: a replay changes nothing, so it may be rewound. */
   public static final ReadModelProjection CART_SUMMARY =
-      new ReadModelProjection("cart-summary", CartSummaryRepository::apply, "read_model.cart_summary", true);
+      new ReadModelProjection(
+          "cart-summary", CartSummaryRepository::apply, "read_model.cart_summary", true,
+          List.of("cart_summary", "cart_line"), List.of("cart_summary_gap"));
   /** Additive per slice: a replay would count twice, so it is rebuilt, never rewound. */
   public static final ReadModelProjection ITEM_POPULARITY =
       new ReadModelProjection(
-          "item-popularity", ItemPopularityRepository::apply, "read_model.item_popularity_by_slice", false);
+          "item-popularity", ItemPopularityRepository::apply, "read_model.item_popularity_by_slice", false,
+          List.of("item_popularity_by_slice"), List.of());
   /** Additive per slice: rebuilt, never rewound. */
   public static final ReadModelProjection DAILY_SALES =
-      new ReadModelProjection("daily-sales", DailySalesRepository::apply, "read_model.daily_sales_by_slice", false);
+      new ReadModelProjection(
+          "daily-sales", DailySalesRepository::apply, "read_model.daily_sales_by_slice", false,
+          List.of("daily_sales_by_slice"), List.of());
 
   private Projections() {}
 

@@ -3,18 +3,33 @@ package io.readside.projections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * A read model fed from the cart journal: its ProjectionId name, the repository that folds a group
  * of a slice's events into its tables, the table whose rows belong to a slice (so one slice can be
  * rebuilt alone), and whether replaying events it has applied already is harmless (then it may be
- * rewound; otherwise only rebuilt).
+ * rewound; otherwise only rebuilt). {@code tables} are the read_model tables its writer fills,
+ * named unqualified as the writer names them; {@code verify} replays into copies of them and
+ * compares each with the live one. {@code scratchTables} are written too but not compared (what
+ * they hold depends on when, not on what: cart-summary's gaps record when a hole was seen).
  */
-public record ReadModelProjection(String name, SliceWriter writer, String sliceTable, boolean replaySafe) {
+public record ReadModelProjection(
+    String name, SliceWriter writer, String sliceTable, boolean replaySafe, List<String> tables, List<String> scratchTables) {
 
   public ReadModelProjection {
     if (!sliceTable.matches("read_model\\.[a-z_]+")) {
       throw new IllegalArgumentException("slice table must be a read_model table: " + sliceTable);
+    }
+    tables = List.copyOf(tables);
+    scratchTables = List.copyOf(scratchTables);
+    for (String table : java.util.stream.Stream.concat(tables.stream(), scratchTables.stream()).toList()) {
+      if (!table.matches("[a-z_]+")) {
+        throw new IllegalArgumentException("tables are named without their schema: " + table);
+      }
+    }
+    if (!tables.contains(sliceTable.substring("read_model.".length()))) {
+      throw new IllegalArgumentException("the slice table must be one of the compared tables: " + sliceTable);
     }
   }
 

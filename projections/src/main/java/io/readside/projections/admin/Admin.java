@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.serialization.SerializationExtension;
 
 /** Starts the admin HTTP endpoint of a worker node. */
 public final class Admin {
@@ -27,8 +28,9 @@ public final class Admin {
     AdminToken token = AdminToken.of(settings.token());
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
     ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
+    ProjectionVerify verify = new ProjectionVerify(pool::getConnection, SerializationExtension.get(system.classicSystem()));
     LagGauges.start(system, NodeMetrics.get(system).registry());
     return HttpServers.bind(
-        system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, executor).route());
+        system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, verify, executor).route());
   }
 }

@@ -52,10 +52,13 @@ final class AdminRoutes {
   private final ProjectionOperations operations;
   private final DeadLetterOperations deadLetters;
   private final Executor executor;
+  private final ProjectionVerify verify;
 
   AdminRoutes(
-      AdminToken token, List<ReadModelProjection> projections, int slices, ProjectionOperations operations, Executor executor) {
+      AdminToken token, List<ReadModelProjection> projections, int slices, ProjectionOperations operations,
+      ProjectionVerify verify, Executor executor) {
     this.token = token;
+    this.verify = verify;
     this.projections = projections;
     this.slices = slices;
     this.operations = operations;
@@ -103,7 +106,9 @@ final class AdminRoutes {
     ReadModelProjection projection = found.get();
     return parameterOptional("slice", sliceRaw -> {
       Optional<Integer> slice = sliceRaw.map(AdminRoutes::parseSlice);
-      return post(() -> concat(
+      return concat(
+          path("verify", () -> get(() -> run(() -> Json.ok(verify.run(projection, operations.slices(slice), ProjectionVerify.Progress.NONE))))),
+          post(() -> concat(
           path("pause", () -> run(() -> Json.ok(operations.pause(projection, slice, tokenId)))),
           path("resume", () -> run(() -> Json.ok(operations.resume(projection, slice, tokenId)))),
           path("rebuild", () -> run(() -> Json.ok(operations.rebuild(projection, slice, tokenId)))),
@@ -111,7 +116,7 @@ final class AdminRoutes {
             RewindTarget target = rewindTarget(body);
             boolean dryRun = body.has("dryRun") && dryRun(body.get("dryRun"));
             return run(() -> Json.ok(operations.rewind(projection, target, dryRun, slice, tokenId)));
-          }))));
+          })))));
     });
   }
 

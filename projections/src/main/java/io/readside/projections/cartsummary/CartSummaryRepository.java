@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * The only class that writes read_model.cart_summary and read_model.cart_line. Every change is
  * guarded by the cart's sequence number: an event at or below last_seq_nr was applied already and
- * changes nothing, so a replay (rewind, retry, redelivery) is harmless.
+ * changes nothing, so a replay (rewind, retry, redelivery) is harmless. Table names are
+ * unqualified: the connection's search_path says where they are (read_model for the worker, a
+ * verification's temporary copies for `readside verify`).
  */
 public final class CartSummaryRepository {
   private CartSummaryRepository() {}
@@ -80,7 +82,7 @@ public final class CartSummaryRepository {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO read_model.cart_summary_gap (cart_id, from_seq_nr, to_seq_nr) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            "INSERT INTO cart_summary_gap (cart_id, from_seq_nr, to_seq_nr) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
       for (Gap gap : gaps) {
         ps.setString(1, gap.cartId());
         ps.setLong(2, gap.fromSeqNr());
@@ -116,7 +118,7 @@ public final class CartSummaryRepository {
         // waits here and then sees what this one applied, so no cart ever moves backwards.
         // Sorted ids lock in one order, so two groups cannot deadlock on each other.
         c.prepareStatement(
-            "SELECT cart_id, last_seq_nr FROM read_model.cart_summary WHERE cart_id = ANY (?) ORDER BY cart_id FOR UPDATE")) {
+            "SELECT cart_id, last_seq_nr FROM cart_summary WHERE cart_id = ANY (?) ORDER BY cart_id FOR UPDATE")) {
       ps.setArray(1, c.createArrayOf("text", cartIds));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -131,7 +133,7 @@ public final class CartSummaryRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             """
-            INSERT INTO read_model.cart_summary AS s
+            INSERT INTO cart_summary AS s
                    (cart_id, slice, status, last_seq_nr, created_at, updated_at, checked_out_at)
             VALUES (?, ?, CASE WHEN ?::timestamptz IS NULL THEN 'open' ELSE 'checked_out' END, ?, ?, ?, ?)
             ON CONFLICT (cart_id) DO UPDATE SET
@@ -162,14 +164,14 @@ public final class CartSummaryRepository {
     try (PreparedStatement upsert =
             c.prepareStatement(
                 """
-                INSERT INTO read_model.cart_line (cart_id, item_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)
+                INSERT INTO cart_line (cart_id, item_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)
                 ON CONFLICT (cart_id, item_id) DO UPDATE
                    SET quantity = EXCLUDED.quantity, unit_price_cents = EXCLUDED.unit_price_cents
                 """);
         PreparedStatement setQuantity =
-            c.prepareStatement("UPDATE read_model.cart_line SET quantity = ? WHERE cart_id = ? AND item_id = ?");
+            c.prepareStatement("UPDATE cart_line SET quantity = ? WHERE cart_id = ? AND item_id = ?");
         PreparedStatement delete =
-            c.prepareStatement("DELETE FROM read_model.cart_line WHERE cart_id = ? AND item_id = ?")) {
+            c.prepareStatement("DELETE FROM cart_line WHERE cart_id = ? AND item_id = ?")) {
       for (Map.Entry<LineKey, LineChange> e : lines.entrySet()) {
         LineKey key = e.getKey();
         switch (e.getValue()) {
@@ -203,14 +205,14 @@ public final class CartSummaryRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             """
-            UPDATE read_model.cart_summary s
+            UPDATE cart_summary s
                SET line_count = t.line_count, total_quantity = t.total_quantity, total_cents = t.total_cents
               FROM (SELECT ids.cart_id,
                            count(l.item_id)::int                                 AS line_count,
                            COALESCE(sum(l.quantity), 0)::int                      AS total_quantity,
                            COALESCE(sum(l.quantity::bigint * l.unit_price_cents), 0)::bigint AS total_cents
                       FROM unnest(?::text[]) AS ids(cart_id)
-                      LEFT JOIN read_model.cart_line l ON l.cart_id = ids.cart_id
+                      LEFT JOIN cart_line l ON l.cart_id = ids.cart_id
                      GROUP BY ids.cart_id) t
              WHERE s.cart_id = t.cart_id
             """)) {

@@ -46,7 +46,7 @@ public final class DailySalesRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             """
-            INSERT INTO read_model.daily_sales_by_slice AS d (day, slice, checkouts, items_sold, revenue_cents)
+            INSERT INTO daily_sales_by_slice AS d (day, slice, checkouts, items_sold, revenue_cents)
             VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (day, slice) DO UPDATE SET
                    checkouts = d.checkouts + EXCLUDED.checkouts,

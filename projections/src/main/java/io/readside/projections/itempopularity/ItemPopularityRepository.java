@@ -42,7 +42,7 @@ public final class ItemPopularityRepository {
     try (PreparedStatement ps =
         c.prepareStatement(
             """
-            INSERT INTO read_model.item_popularity_by_slice AS p
+            INSERT INTO item_popularity_by_slice AS p
                    (item_id, slice, quantity_in_carts, quantity_checked_out)
             VALUES (?, ?, ?, ?)
             ON CONFLICT (item_id, slice) DO UPDATE SET
