@@ -26,6 +26,19 @@ final class OffsetStore {
     }
   }
 
+  /** The slice's stored offset as a position in its source's order, of either kind. */
+  static Optional<SlicePosition> position(Connection c, ProjectionId id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT manifest, current_offset FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ?")) {
+      ps.setString(1, id.name());
+      ps.setString(2, id.key());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(SlicePosition.ofStored(rs.getString(1), rs.getString(2))) : Optional.empty();
+      }
+    }
+  }
+
   /** Whether any slice of the projection has a horizon offset ("tx_id:ordering", manifest STR). */
   static boolean anyHorizonOffset(Connection c, String projection) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(

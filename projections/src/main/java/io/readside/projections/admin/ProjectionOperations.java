@@ -297,8 +297,27 @@ final class ProjectionOperations {
         outcome.outcome(), restore.isEmpty() ? outcome.note() : (outcome.note() == null ? "" : outcome.note()) + restore);
   }
 
+  /**
+   * Pauses a slice's instance for an operation that changes it: persisted first (an instance that
+   * starts meanwhile starts paused), then told. Whether it was paused before, to restore after;
+   * when a running instance does not confirm, its pause is undone and this throws.
+   */
+  boolean pauseForOperation(ProjectionId id) throws SQLException {
+    boolean wasPaused = inTransaction(c -> OffsetStore.isPaused(c, id));
+    Optional<String> runningOn = inTransaction(c -> runningNode(c, id));
+    inTransaction(c -> {
+      OffsetStore.setPaused(c, id, true);
+      return null;
+    });
+    if (!tell(id, pm -> pm.pause(id)) && runningOn.isPresent()) {
+      String restore = restorePause(id, wasPaused, false);
+      throw new IllegalStateException("the instance of " + id + " on " + runningOn.get() + " did not confirm the pause" + restore);
+    }
+    return wasPaused;
+  }
+
   /** Puts the paused flag back as it was; an empty string when that worked, else what was left. */
-  private String restorePause(ProjectionId id, boolean wasPaused, boolean tellResume) {
+  String restorePause(ProjectionId id, boolean wasPaused, boolean tellResume) {
     if (wasPaused) {
       return "";
     }
