@@ -32,6 +32,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
  * One JVM's share of Readside: an actor system with the asked-for roles, its pools, and its HTTP
@@ -109,8 +111,26 @@ public final class ReadsideNode implements AutoCloseable {
     return roles.stream().anyMatch(r -> r.clustered);
   }
 
-  /** Seed nodes from readside.cluster.seed-nodes (comma separated); none means a cluster of one. */
+  /**
+   * readside.cluster.formation: {@code seed-nodes} joins readside.cluster.seed-nodes (comma
+   * separated; none means a cluster of one); {@code bootstrap} starts Pekko Management and Cluster
+   * Bootstrap, which find the other nodes by service discovery (config locally, the Kubernetes API
+   * in a cluster) and let the lowest-addressed contact point form the cluster.
+   */
   private static void joinCluster(ActorSystem<?> system, Config config) {
+    String formation = config.getString("readside.cluster.formation");
+    switch (formation) {
+      case "seed-nodes" -> joinSeedNodes(system, config);
+      case "bootstrap" -> {
+        PekkoManagement.get(system.classicSystem()).start().toCompletableFuture().join();
+        ClusterBootstrap.get(system.classicSystem()).start();
+      }
+      default -> throw new IllegalArgumentException(
+          "readside.cluster.formation (CLUSTER_FORMATION) must be seed-nodes or bootstrap, not '" + formation + "'");
+    }
+  }
+
+  private static void joinSeedNodes(ActorSystem<?> system, Config config) {
     Cluster cluster = Cluster.get(system);
     String seeds = config.getString("readside.cluster.seed-nodes").trim();
     if (seeds.isEmpty()) {
