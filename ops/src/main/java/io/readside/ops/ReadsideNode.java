@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import com.zaxxer.hikari.HikariDataSource;
+import io.readside.platform.ConnectionBudget;
 import io.readside.platform.DatabaseSettings;
+import io.readside.platform.HealthPool;
 import io.readside.platform.NodeMetrics;
 import io.readside.platform.PekkoConfig;
 import io.readside.platform.Pools;
@@ -19,7 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -53,8 +57,14 @@ public final class ReadsideNode implements AutoCloseable {
     this.admin = admin;
   }
 
+  /** Connections of the admin endpoint's pool (rebuild, rewind, audit, dead letters). */
+  static final int ADMIN_POOL_SIZE = 4;
+
   public static ReadsideNode start(Config base, DatabaseSettings db, Set<Role> roles) {
     Config config = nodeConfig(base, db, roles);
+    if (config.getBoolean("readside.database.connection-budget-check")) {
+      connectionBudget(config, roles).check(db);
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "readside", config);
     try {
       if (isClustered(roles)) {
@@ -66,7 +76,7 @@ public final class ReadsideNode implements AutoCloseable {
       if (roles.contains(Role.ADMIN)) {
         // First, so a missing token stops the node before anything else starts.
         Admin.Settings settings = Admin.Settings.fromConfig(config);
-        HikariDataSource pool = pool(system, "admin", db, 4);
+        HikariDataSource pool = pool(system, "admin", db, ADMIN_POOL_SIZE);
         admin = Optional.of(Admin.start(system, settings, pool, Projections.all(), config.getInt("readside.slices")));
       }
       if (roles.contains(Role.WRITE)) {
@@ -88,6 +98,41 @@ public final class ReadsideNode implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().join();
       throw e;
     }
+  }
+
+  /** The maximum size of every pool this node's roles open (ReadsideNode.start creates them). */
+  static ConnectionBudget connectionBudget(Config config, Set<Role> roles) {
+    Map<String, Integer> pools = new LinkedHashMap<>();
+    if (roles.contains(Role.WRITE) || roles.contains(Role.PROJECTION)) {
+      // The journal's Slick pool: the write side's journal and snapshot store, the workers' read journal.
+      pools.put("journal", config.getInt("readside.journal.pool-size"));
+    }
+    if (roles.contains(Role.PROJECTION)) {
+      pools.put("projections", Worker.Settings.fromConfig(config).poolSize());
+    }
+    if (roles.contains(Role.ADMIN)) {
+      pools.put("admin", ADMIN_POOL_SIZE);
+    }
+    if (roles.contains(Role.READ_API)) {
+      pools.put("read-api", ReadApi.Settings.fromConfig(config).poolSize());
+    }
+    pools.put("health", HealthPool.MAXIMUM_SIZE);
+    return new ConnectionBudget(nodeName(roles), pools);
+  }
+
+  private static String nodeName(Set<Role> roles) {
+    if (roles.equals(allRoles())) {
+      return "dev";
+    }
+    if (roles.contains(Role.PROJECTION)) {
+      return "worker";
+    }
+    return roles.stream().map(r -> switch (r) {
+      case WRITE -> "write-side";
+      case PROJECTION -> "worker";
+      case ADMIN -> "admin";
+      case READ_API -> "read-api";
+    }).collect(java.util.stream.Collectors.joining("+"));
   }
 
   static Config nodeConfig(Config base, DatabaseSettings db, Set<Role> roles) {

@@ -67,4 +67,29 @@ class ProductionJarIT {
     Jar.Result audit = Jar.run(Jar.productionCommand("audit"), env);
     assertEquals(0, audit.exit(), audit.output());
   }
+
+  /** ops/deploy/healthcheck.sh, the image's HEALTHCHECK, against a read API from the production jar. */
+  @Test
+  void theImagesHealthCheckPassesOnAReadyReadApi() throws Exception {
+    DatabaseSettings db = TestDatabase.freshDatabase(ProductionJarIT.class);
+    int port = JarProcess.freePort();
+    Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
+        "READ_API_PORT", String.valueOf(port));
+    // Ports nothing listens on for the other roles, so only this read API can answer.
+    Map<String, String> probeEnv = Map.of("READ_API_PORT", String.valueOf(port),
+        "WRITE_SIDE_PORT", String.valueOf(JarProcess.freePort()), "ADMIN_PORT", String.valueOf(JarProcess.freePort()));
+    List<String> probe = List.of("bash", Jar.ROOT.resolve("ops/deploy/healthcheck.sh").toString());
+    assertEquals(1, Jar.run(probe, probeEnv).exit(), "nothing listens yet");
+    assertEquals(0, Jar.run(Jar.productionCommand("migrate"), env).exit());
+    try (JarProcess readApi = JarProcess.start("read-api", env)) {
+      readApi.awaitLine("read API listening on", java.time.Duration.ofSeconds(90));
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      Jar.Result result = Jar.run(probe, probeEnv);
+      while (result.exit() != 0 && System.nanoTime() < deadline) {
+        Thread.sleep(500); // polling the probe, as Docker does
+        result = Jar.run(probe, probeEnv);
+      }
+      assertEquals(0, result.exit(), result.output());
+    }
+  }
 }
