@@ -75,6 +75,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     Path dataDir = null;
     DatabaseSettings db;
     if (base.getString("readside.database.url").isBlank()) {
+      DevLib.requireEmbeddedPostgres("bench");
       dataDir = Files.createTempDirectory("readside-bench-pg");
       embedded = EmbeddedPostgresServer.start(dataDir, 0, true);
       embedded.ensureDatabase("bench");

@@ -41,6 +41,7 @@ final class DevCommand implements Callable<Integer> {
     EmbeddedPostgresServer embedded = null;
     DatabaseSettings db;
     if (config.getString("readside.database.url").isBlank()) {
+      DevLib.requireEmbeddedPostgres("dev");
       System.out.println("Starting embedded PostgreSQL 17 (data in " + dataDir.toAbsolutePath() + (fresh ? ", fresh" : "") + ") ...");
       embedded = EmbeddedPostgresServer.start(dataDir, pgPort, fresh);
       embedded.ensureDatabase(DATABASE);
