@@ -174,13 +174,28 @@ class ConsoleBrowserIT {
     browser.findElement(By.id("rewind-target")).sendKeys("0");
     browser.findElement(By.id("rewind-dry-run")).click();
     waitFor(d -> text("#rewind-plan").contains("Dry run"));
-    assertTrue(text("#rewind-plan").contains("events to replay"), text("#rewind-plan"));
+    // This test's two events are the only ones of slice 0.
+    assertTrue(text("#rewind-plan").contains("slice 0: offset " + TestSql.longValue(db,
+        "SELECT max(event_id) FROM event_tag WHERE tag = 'carts-0'") + " → 0, 2 events to replay"), text("#rewind-plan"));
     browser.findElement(By.id("rewind-confirm")).click();
     waitFor(d -> text("#message").contains("rewind cart-summary slice 0: done"));
     assertFalse(browser.findElement(By.id("rewind")).isDisplayed());
     // The replay of the rewound events catches up again.
     waitFor(d -> cell("cart-summary", 0, "lag-events").equals("0"));
     assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=" + (seq + 1)).status());
+  }
+
+  @Test
+  void theCompletenessAuditAndVerifyRunFromThePage() {
+    signIn();
+    browser.findElement(By.id("run-completeness")).click();
+    waitFor(d -> text("#check-result").startsWith("Complete:"));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("verify-projection"))).selectByValue("daily-sales");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("verify-slice"))).selectByValue("1");
+    browser.findElement(By.id("run-verify")).click();
+    waitFor(d -> text("#check-result").startsWith("Equal: daily-sales matches a replay"));
+    assertTrue(text("#check-result").contains("\"projection\" : \"daily-sales\"")
+        || text("#check-result").contains("\"projection\": \"daily-sales\""), text("#check-result"));
   }
 
   @Test
