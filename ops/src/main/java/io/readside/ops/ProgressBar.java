@@ -14,13 +14,19 @@ final class ProgressBar {
 
   private final PrintWriter err;
   private final boolean terminal;
-  private final long startNanos = System.nanoTime();
-  private long lastLineNanos = Long.MIN_VALUE;
+  private final long startNanos;
+  private boolean drawn;
+  private long lastLineNanos;
   private int lastLength;
 
   ProgressBar(PrintWriter err, boolean terminal) {
+    this(err, terminal, System.nanoTime());
+  }
+
+  ProgressBar(PrintWriter err, boolean terminal, long startNanos) {
     this.err = err;
     this.terminal = terminal;
+    this.startNanos = startNanos;
   }
 
   /** Whether stderr is a terminal; JDK 22+ always has a Console, so ask it (isTerminal) where it can say. */
@@ -38,12 +44,16 @@ final class ProgressBar {
 
   /** Draws the bar; {@code note} (e.g. "slice 2 is paused") follows it when not null. */
   void update(long done, long total, String note) {
-    long now = System.nanoTime();
-    if (!terminal && now - lastLineNanos < LINE_EVERY_NANOS) {
+    update(done, total, note, System.nanoTime());
+  }
+
+  void update(long done, long total, String note, long nowNanos) {
+    if (!terminal && drawn && nowNanos - lastLineNanos < LINE_EVERY_NANOS) {
       return;
     }
-    lastLineNanos = now;
-    draw(line(done, total, note, now), false);
+    drawn = true;
+    lastLineNanos = nowNanos;
+    draw(line(done, total, note, nowNanos), false);
   }
 
   /** The last state, always written, and the line ended. */
