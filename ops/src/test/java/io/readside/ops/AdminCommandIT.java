@@ -104,4 +104,63 @@ class AdminCommandIT {
     assertTrue(dry.out().contains("\"dryRun\" : true"), dry.out());
     assertEquals(2, admin("rewind", "cart-summary").exit(), "picocli usage error without a target");
   }
+
+  private static void writeToSlice(int slice, int events) {
+    HttpJson write = new HttpJson(node.writeSideAddress().orElseThrow());
+    String cart = TestNodes.cartInSlice("wait-" + slice + "-", slice);
+    for (int i = 0; i < events; i++) {
+      assertEquals(200, write.post("/carts/" + cart + "/items", "{\"itemId\":\"w" + i + "\",\"quantity\":1,\"unitPriceCents\":5}").status());
+    }
+  }
+
+  @Test
+  void rebuildWaitFollowsTheReplayWithAProgressBarAndExitsZeroWhenCaughtUp() {
+    writeToSlice(1, 6);
+    Run run = admin("rebuild", "item-popularity", "--slice", "1", "--wait");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("\"action\" : \"rebuild\""), run.out());
+    // The last line of the bar: every event of the slice (this test's six, and any other cart's there) replayed.
+    assertTrue(java.util.regex.Pattern.compile("\\] ([0-9]+) / \\1 events 100%.*done").matcher(run.err()).find(), run.err());
+    assertTrue(run.err().contains("item-popularity caught up on slice 1"), run.err());
+    assertTrue(TestSql.longValue(db, "SELECT count(*) FROM read_model.item_popularity_by_slice WHERE slice = 1") >= 6);
+  }
+
+  @Test
+  void rebuildWaitOnAPausedSliceTimesOutWithExitCodeFourAndSaysWhy() {
+    writeToSlice(3, 2);
+    assertEquals(0, admin("pause", "daily-sales", "--slice", "3").exit());
+    try {
+      Run run = admin("rebuild", "daily-sales", "--slice", "3", "--wait", "--timeout", "2");
+      assertEquals(AdminWait.TIMED_OUT, run.exit(), run.err());
+      assertTrue(run.err().matches("(?s).*timed out after 2 s with 0 of [0-9]+ events replayed.*"), run.err());
+      assertTrue(run.err().contains("slice 3 is paused"), run.err());
+    } finally {
+      assertEquals(0, admin("resume", "daily-sales", "--slice", "3").exit());
+    }
+  }
+
+  @Test
+  void rewindWaitFollowsTheOffsetBackToWhereItWas() {
+    writeToSlice(2, 3);
+    // Rewound while the slice may still be catching up: wait until it has, so there is something to rewind.
+    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> assertEquals(0, TestSql.longValue(db,
+        "SELECT count(*) FROM event_tag t WHERE t.tag = 'carts-2' AND t.event_id > COALESCE((SELECT current_offset::bigint"
+            + " FROM pekko_projection_offset_store WHERE projection_name = 'cart-summary' AND projection_key = 'carts-2'), 0)")));
+    Run run = admin("rewind", "cart-summary", "--slice", "2", "--to-offset", "0", "--wait");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("cart-summary caught up on slice 2"), run.err());
+    Run dry = admin("rewind", "cart-summary", "--slice", "2", "--to-offset", "0", "--dry-run", "--wait");
+    assertEquals(0, dry.exit(), dry.err());
+    assertTrue(dry.err().isEmpty(), "a dry run has nothing to follow: " + dry.err());
+  }
+
+  @Test
+  void aRefusedActionWithWaitExitsOneWithoutWaiting() {
+    Run refused = admin("rewind", "item-popularity", "--to-offset", "0", "--wait");
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("409 not_replay_safe"), refused.err());
+    Run unknown = admin("rebuild", "no-such-projection", "--wait");
+    assertEquals(1, unknown.exit());
+    assertTrue(unknown.err().contains("404 unknown_projection"), unknown.err());
+  }
 }

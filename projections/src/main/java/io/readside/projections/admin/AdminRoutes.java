@@ -9,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -37,7 +38,7 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The worker's admin HTTP interface. Every route needs the bearer token. */
+/** The worker's admin HTTP interface. Every /admin route needs the bearer token; /console is the static page over them. */
 final class AdminRoutes {
   /** shadowRebuild: the projection's last shadow rebuild (null when it never had one). */
   record ProjectionStatus(
@@ -80,6 +81,10 @@ final class AdminRoutes {
   static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(120);
 
   Route route() {
+    return respondWithHeaders(AdminConsole.SECURITY_HEADERS, () -> concat(AdminConsole.route(), api()));
+  }
+
+  private Route api() {
     return withRequestTimeout(REQUEST_TIMEOUT, () -> pathPrefix("admin", () -> authenticated(tokenId -> concat(
         path("projections", () -> get(() -> run(this::status))),
         pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes(name, tokenId))),
