@@ -78,6 +78,25 @@ final class SliceJournal {
     }
   }
 
+  /** Whether the journal row at {@code ordering} is at or below the position, in the position's order. */
+  static boolean isAtOrBelow(Connection c, int slice, long ordering, SlicePosition position) throws SQLException {
+    return switch (position) {
+      case SlicePosition.Ordering o -> ordering <= o.ordering();
+      case SlicePosition.Horizon h -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT 1 FROM event_tag WHERE tag = ? AND event_id = ? AND (tx_id, event_id) <= (CAST(? AS xid8), ?)")) {
+          ps.setString(1, CartTags.tagForSlice(slice));
+          ps.setLong(2, ordering);
+          ps.setString(3, Long.toString(h.offset().txId()));
+          ps.setLong(4, h.offset().ordering());
+          try (ResultSet rs = ps.executeQuery()) {
+            yield rs.next();
+          }
+        }
+      }
+    };
+  }
+
   private static int bind(PreparedStatement ps, int i, SlicePosition position) throws SQLException {
     switch (position) {
       case SlicePosition.Ordering o -> ps.setLong(i++, o.ordering());

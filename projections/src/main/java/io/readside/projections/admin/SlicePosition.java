@@ -40,6 +40,22 @@ sealed interface SlicePosition {
     };
   }
 
+  /** Before the first event, in this position's order. */
+  default SlicePosition start() {
+    return switch (this) {
+      case Ordering o -> new Ordering(0);
+      case Horizon h -> new Horizon(HorizonOffset.START);
+    };
+  }
+
+  /** As stored and shown: the ordering, or "tx_id:ordering". */
+  default String text() {
+    return switch (this) {
+      case Ordering o -> Long.toString(o.ordering());
+      case Horizon h -> h.offset().toString();
+    };
+  }
+
   default boolean sameKindAs(SlicePosition other) {
     return getClass() == other.getClass();
   }
