@@ -196,14 +196,31 @@ final class AdminCommand {
     }
   }
 
-  @Command(name = "rebuild", description = "Deletes a slice's rows and resets its offset in one transaction, then replays it.")
+  @Command(name = "rebuild", description = {
+      "Deletes a slice's rows and resets its offset in one transaction, then replays it.",
+      "With --shadow: builds every slice again into shadow tables while the live ones keep serving, then swaps them in one transaction."})
   static final class Rebuild extends SliceAction {
     @Mixin
     AdminWait.Options waiting;
 
+    @Option(names = "--shadow", description = "Blue/green: no empty or partial table is ever visible (every slice; not with --slice).")
+    boolean shadow;
+
     @Override
     public Integer call() throws Exception {
-      return postAndMaybeWait("rebuild", "", waiting);
+      if (!shadow) {
+        return postAndMaybeWait("rebuild", "", waiting);
+      }
+      if (slice != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--shadow rebuilds every slice at once; leave out --slice");
+      }
+      JsonNode started = admin.send(out(), "POST", "/admin/projections/" + projection + "/rebuild?shadow=true", "");
+      if (started == null) {
+        return AdminWait.FAILED;
+      }
+      return waiting.wait
+          ? AdminWait.followShadow(admin, projection, Duration.ofSeconds(waiting.timeoutSeconds), spec.commandLine().getErr())
+          : 0;
     }
   }
 

@@ -103,6 +103,47 @@ final class AdminWait {
     }
   }
 
+  /** Follows a shadow rebuild until its swap is done (0), it failed or stalled (1), or the time is up (4). */
+  static int followShadow(AdminCommand admin, String projection, Duration timeout, PrintWriter err) throws Exception {
+    ProgressBar bar = new ProgressBar(err, ProgressBar.stderrIsTerminal());
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      JsonNode r = admin.get("/admin/projections/" + projection + "/shadow-rebuild");
+      long done = r.path("eventsReplayed").asLong();
+      long total = Math.max(done, r.path("eventsToReplay").asLong());
+      String state = r.path("state").asText();
+      switch (state) {
+        case "done" -> {
+          bar.finish(done, total, null);
+          err.printf("readside admin: %s rebuilt in shadow and swapped in: %,d rows in %,d ms (instances paused %,d ms)%n",
+              projection, r.path("rowsSwapped").asLong(), r.path("swapMillis").asLong(), r.path("pausedMillis").asLong());
+          return 0;
+        }
+        case "failed" -> {
+          bar.finish(done, total, "failed");
+          err.printf("readside admin: the shadow rebuild of %s failed, nothing live changed: %s%n", projection, r.path("error").asText());
+          return FAILED;
+        }
+        default -> {
+          if (r.path("stalled").asBoolean()) {
+            bar.finish(done, total, "stalled");
+            err.printf("readside admin: the shadow rebuild of %s has not moved since %s (its node, %s, may be gone)%n",
+                projection, r.path("updatedAt").asText(), r.path("node").asText());
+            return FAILED;
+          }
+        }
+      }
+      if (Instant.now().isAfter(deadline)) {
+        bar.finish(done, total, state);
+        err.printf("readside admin: timed out after %d s while the shadow rebuild was %s; it goes on (GET /admin/projections/%s/shadow-rebuild)%n",
+            timeout.toSeconds(), state, projection);
+        return TIMED_OUT;
+      }
+      bar.update(done, total, state.equals("swapping") ? "swapping" : null);
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
   private static Progress progress(Followed followed, JsonNode s) {
     return switch (followed) {
       case Followed.Rebuild r -> s.hasNonNull("rebuild")
@@ -110,7 +151,8 @@ final class AdminWait {
           : new Progress(r.toReplay(), true);
       case Followed.Rewind r -> {
         long offset = s.path("offset").asLong(0);
-        if (offset >= r.until()) {
+        // With horizon offsets the ordering part need not grow past the old one: caught up is no lag.
+        if (offset >= r.until() || (s.hasNonNull("horizonOffset") && s.path("lagEvents").asLong(-1) == 0)) {
           yield new Progress(r.toReplay(), true);
         }
         // Estimated from where the offset stands between the two orderings; exact at both ends.
