@@ -163,15 +163,17 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
 
   private static void printLag(PrintWriter out, List<LagScenario.Result> results) {
     out.println();
-    out.printf("%-14s %8s %8s %8s %10s %8s %8s %8s %8s %8s %8s %10s%n", "lag config", "sent", "acked", "failed",
-        "adds/s", "sampled", "visible", "p50 ms", "p99 ms", "max ms", "late", "idle tx/s");
+    out.printf("%-14s %7s %7s %6s %7s %7s %7s %7s %7s %7s %7s %5s %9s %6s %9s%n", "lag config", "sent", "acked", "failed",
+        "journal", "adds/s", "sampled", "visible", "p50 ms", "p99 ms", "max ms", "late", "load tx/s", "cpu %", "idle tx/s");
     for (LagScenario.Result r : results) {
-      out.printf("%-14s %8d %8d %8d %10.0f %8d %8d %8.0f %8.0f %8.0f %8d %10.1f%n", r.setup().name, r.sent(), r.acknowledged(),
-          r.failed(), r.acknowledged() / r.seconds(), r.sampled(), r.lagsMs().size(), r.pct(0.50), r.pct(0.99), r.max(),
-          r.notVisible(), r.idleTransactionsPerSecond());
+      out.printf("%-14s %7d %7d %6d %7d %7.0f %7d %7d %7.0f %7.0f %7.0f %5d %9.0f %6.0f %9.1f%n", r.setup().name, r.sent(),
+          r.acknowledged(), r.failed(), r.journalRows(), r.acknowledged() / r.seconds(), r.sampled(), r.lagsMs().size(),
+          r.pct(0.50), r.pct(0.99),
+          r.max(), r.notVisible(), r.loadTransactionsPerSecond(), r.cpuPercent(), r.idleTransactionsPerSecond());
     }
-    out.printf("lag: write reply -> GET /carts/{id}?minSeqNr= answers; late: not visible within 10 s; "
-        + "idle: pg_stat_database commits + rollbacks per second, nothing written, projections caught up%n");
+    out.printf("journal: the adds' events in the journal; lag: write reply -> GET /carts/{id}?minSeqNr= answers; late: not visible within 10 s; load tx/s: database "
+        + "transactions per second under the load; cpu %%: this JVM (write side, worker, read API, load) over the load, "
+        + "100 = one core; idle: pg_stat_database commits + rollbacks per second, nothing written, projections caught up%n");
     LagScenario.Result first = results.getFirst();
     for (LagScenario.Result r : results.subList(1, results.size())) {
       out.printf("%s vs %s: p99 lag %.1fx lower, idle load %.1fx lower%n", first.setup().name, r.setup().name,

@@ -82,7 +82,8 @@ final class LagScenario {
   /** What one configuration measured; the counts let a smoke test check that everything added up. */
   record Result(
       Setup setup, long sent, long acknowledged, long failed, long journalRows, double seconds,
-      long sampled, List<Double> lagsMs, long notVisible, double idleTransactionsPerSecond) {
+      long sampled, List<Double> lagsMs, long notVisible, double loadTransactionsPerSecond, double cpuPercent,
+      double idleTransactionsPerSecond) {
     double pct(double p) {
       return lagsMs.isEmpty() ? Double.NaN : lagsMs.get(Math.min(lagsMs.size() - 1, (int) Math.floor(p * lagsMs.size())));
     }
@@ -118,6 +119,8 @@ final class LagScenario {
       List<CompletableFuture<?>> pending = new ArrayList<>();
       Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
       long sampled = 0;
+      long transactionsBefore = transactions(db);
+      long cpuBefore = processCpuNanos();
       long start = System.nanoTime();
       for (long i = 0; i < total; i++) {
         long due = start + i * 1_000_000_000L / load.rate();
@@ -141,28 +144,33 @@ final class LagScenario {
                 notVisible.addAndGet(sample ? 1 : 0);
                 return CompletableFuture.completedFuture(null);
               }
+              long seqNr = seqNr(r.body());
               acknowledged.incrementAndGet();
               if (!sample) {
                 return CompletableFuture.completedFuture(null);
               }
-              long seqNr = seqNr(r.body());
               HttpRequest visible = HttpRequest.newBuilder(URI.create(read + "/carts/" + cart + "?minSeqNr=" + seqNr + "&waitMs=10000"))
                   .timeout(Duration.ofSeconds(30)).build();
-              return http.client.sendAsync(visible, HttpResponse.BodyHandlers.discarding()).thenAccept(v -> {
-                if (v.statusCode() == 200) {
+              return http.client.sendAsync(visible, HttpResponse.BodyHandlers.discarding()).handle((v, e) -> {
+                if (v != null && v.statusCode() == 200) {
                   lags.add((System.nanoTime() - acked) / 1e6);
                 } else {
                   notVisible.incrementAndGet();
                 }
+                return null;
               });
             })
             .exceptionally(e -> {
+              // The add itself got no answer (its outcome is unknown, like a 503).
               failed.incrementAndGet();
+              notVisible.addAndGet(sample ? 1 : 0);
               return null;
             }));
       }
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuPercent = (processCpuNanos() - cpuBefore) / 1e7 / seconds;
+      double loadTransactions = (transactions(db) - transactionsBefore) / seconds;
       long journalRows = journalRows(db, prefix);
       out.printf("[lag %s] %d sent in %.1f s, %d acknowledged, %d failed; waiting until caught up, then idle load over %d s ...%n",
           setup.name, total, seconds, acknowledged.get(), failed.get(), load.idle().toSeconds());
@@ -172,7 +180,7 @@ final class LagScenario {
       List<Double> sorted = new ArrayList<>(lags);
       Collections.sort(sorted);
       return new Result(setup, total, acknowledged.get(), failed.get(), journalRows, seconds, sampled, sorted,
-          notVisible.get(), idle);
+          notVisible.get(), loadTransactions, cpuPercent, idle);
     }
   }
 
@@ -211,6 +219,18 @@ final class LagScenario {
       long after = transactions(c);
       double seconds = (System.nanoTime() - start) / 1e9;
       return (after - before - 1) / seconds;
+    }
+  }
+
+  /** CPU time of this JVM (write side, worker, read API and the load), all cores together. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static long transactions(DatabaseSettings db) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+      return transactions(c);
     }
   }
 

@@ -47,7 +47,11 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
    * while the watch has lost its connection); {@code idlePollInterval}: how often it polls anyway
    * while the watch wakes it (the safety net behind the watch's own checks).
    */
-  public record Settings(Duration pollInterval, int batchSize, Duration idlePollInterval) {}
+  public record Settings(Duration pollInterval, int batchSize, Duration idlePollInterval, Duration minPollInterval) {
+    public Settings(Duration pollInterval, int batchSize, Duration idlePollInterval) {
+      this(pollInterval, batchSize, idlePollInterval, Duration.ZERO);
+    }
+  }
 
   private final String tag;
   private final DataSource pool;
@@ -92,7 +96,9 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   }
 
   private CompletionStage<Optional<Pair<Poll, List<HorizonEnvelope>>>> next(Poll poll, Wakeup wakeup) {
-    CompletionStage<Void> ready = poll.waitFirst() ? wakeup.await(waitLimit()) : CompletableFuture.completedFuture(null);
+    CompletionStage<Void> ready = poll.waitFirst()
+        ? wakeup.await(waitLimit()).thenCompose(woken -> wakeup.spaced(settings.minPollInterval()))
+        : CompletableFuture.completedFuture(null);
     return ready.thenApplyAsync(ignored -> read(poll.from()), blocking)
         .thenApply(batch -> {
           HorizonOffset last = batch.isEmpty() ? poll.from()
@@ -123,6 +129,24 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
 
     void readUpTo(HorizonOffset last) {
       position = last;
+    }
+
+    private long lastPollNanos;
+
+    /**
+     * Completes once {@code min} has passed since the previous woken poll: under load every
+     * journal commit wakes the slice, and a poll (and a group transaction) per commit would cost
+     * more than it saves; this bounds an instance to one woken poll per {@code min}.
+     */
+    CompletionStage<Void> spaced(Duration min) {
+      long now = System.nanoTime();
+      long due = lastPollNanos + min.toNanos();
+      if (min.isZero() || now - due >= 0) {
+        lastPollNanos = now;
+        return CompletableFuture.completedFuture(null);
+      }
+      lastPollNanos = due;
+      return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(due - now, TimeUnit.NANOSECONDS));
     }
 
     @Override

@@ -78,7 +78,8 @@ public final class Worker {
           w.getDuration("idle-in-transaction-timeout"),
           Source.fromConfig(config),
           new HorizonSourceProvider.Settings(
-              w.getDuration("horizon.poll-interval"), w.getInt("horizon.batch-size"), w.getDuration("horizon.idle-poll-interval")),
+              w.getDuration("horizon.poll-interval"), w.getInt("horizon.batch-size"), w.getDuration("horizon.idle-poll-interval"),
+              w.getDuration("horizon.min-poll-interval")),
           w.getBoolean("horizon.push"),
           w.getDuration("horizon.watch-check-interval"),
           w.getDuration("horizon.group-within"));
