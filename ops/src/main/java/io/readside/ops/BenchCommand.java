@@ -62,6 +62,29 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       description = "Event sources to measure, each over the same journal (default: ${DEFAULT-VALUE}).")
   List<String> sources;
 
+  @Option(names = "--scenario", defaultValue = "all",
+      description = "catch-up (write, catch-up and sequential lag per source), lag (paced load, lag percentiles and idle load per configuration) or all (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--lag-configs", defaultValue = "tuned,horizon-poll,events-by-tag,textbook", split = ",",
+      description = "Configurations the lag scenario compares (default: ${DEFAULT-VALUE}).")
+  List<String> lagConfigs;
+
+  @Option(names = "--lag-rate", defaultValue = "1000", description = "Adds per second in the lag scenario (default: ${DEFAULT-VALUE}).")
+  int lagRate;
+
+  @Option(names = "--lag-seconds", defaultValue = "30", description = "How long the lag scenario's load runs (default: ${DEFAULT-VALUE}).")
+  int lagSeconds;
+
+  @Option(names = "--lag-sample-every", defaultValue = "20", description = "Measure the lag of every n-th add (default: ${DEFAULT-VALUE}).")
+  int lagSampleEvery;
+
+  @Option(names = "--lag-warm-up-seconds", defaultValue = "10", description = "Unmeasured load before the lag scenario (default: ${DEFAULT-VALUE}).")
+  int lagWarmUpSeconds;
+
+  @Option(names = "--idle-seconds", defaultValue = "30", description = "Window of the idle-load measurement (default: ${DEFAULT-VALUE}).")
+  int idleSeconds;
+
   @Spec
   CommandSpec spec;
 
@@ -86,45 +109,46 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       db = DatabaseSettings.fromConfig(base);
       out.println("using DATABASE_URL " + db.url() + " (it should be an empty database)");
     }
+    if (!List.of("all", "catch-up", "lag").contains(scenario)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, catch-up or lag");
+    }
+    List<LagScenario.Setup> setups = lagConfigs.stream().map(LagScenario.Setup::named).toList();
     try {
       out.println("migrating, then starting the write side ...");
       out.flush();
       Migrations.migrate(db);
       List<String[]> rows = new ArrayList<>();
+      List<LagScenario.Result> lagResults = new ArrayList<>();
       try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
-        out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
-        out.flush();
-        double writeSeconds = write(writer, events);
-        rows.add(row("", "write through persistent carts", events, writeSeconds));
-
-        for (String source : sources) {
-          Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
-          resetProjections(db, base.getInt("readside.slices"));
-          out.printf("[%s] catching up 3 projections from offset 0 ...%n", source);
-          out.flush();
-          Config workerConfig = ConfigFactory.parseMap(Map.of("readside.worker.source", source)).withFallback(base);
-          long start = System.nanoTime();
-          try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
-            awaitCaughtUp(db, Duration.ofMinutes(30));
-            double catchUp = (System.nanoTime() - start) / 1e9;
-            rows.add(row(source, "catch-up, each of 3 projections", events, catchUp));
-
-            out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
-            out.flush();
-            List<Double> lags = lag(writer, source);
-            Collections.sort(lags);
-            rows.add(new String[] {source, "end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
-                String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+        if (!scenario.equals("lag")) {
+          catchUp(out, base, db, writer, rows);
+        }
+        if (!scenario.equals("catch-up")) {
+          LagScenario.Load load = new LagScenario.Load(
+              lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery, Duration.ofSeconds(idleSeconds));
+          if (lagWarmUpSeconds > 0) {
+            // The first configuration measured would otherwise pay for the JIT and the first carts.
+            out.printf("[lag] warming up for %d s (not measured) ...%n", lagWarmUpSeconds);
+            LagScenario.Setup warmUp = setups.contains(LagScenario.Setup.TUNED) ? LagScenario.Setup.TUNED : setups.getFirst();
+            LagScenario.run(warmUp, base, db, writer, load.warmUp(Duration.ofSeconds(lagWarmUpSeconds)), out);
+          }
+          for (LagScenario.Setup setup : setups) {
+            lagResults.add(LagScenario.run(setup, base, db, writer, load, out));
           }
         }
       }
-      out.println();
-      out.printf("%-14s %-42s %10s %26s %14s%n", "source", "measure", "events", "time / figure", "events/s");
-      for (String[] r : rows) {
-        out.printf("%-14s %-42s %10s %26s %14s%n", (Object[]) r);
+      if (!rows.isEmpty()) {
+        out.println();
+        out.printf("%-14s %-42s %10s %26s %14s%n", "source", "measure", "events", "time / figure", "events/s");
+        for (String[] r : rows) {
+          out.printf("%-14s %-42s %10s %26s %14s%n", (Object[]) r);
+        }
       }
-      out.printf("%nmachine: %d cores, JDK %s, PostgreSQL %s%n", Runtime.getRuntime().availableProcessors(),
-          Runtime.version(), embedded != null ? "17 (embedded)" : "from DATABASE_URL");
+      if (!lagResults.isEmpty()) {
+        printLag(out, lagResults);
+      }
+      out.printf("%nmachine: %d cores, JDK %s, PostgreSQL %s (%s)%n", Runtime.getRuntime().availableProcessors(),
+          Runtime.version(), embedded != null ? "17 embedded" : "from DATABASE_URL", durability(db));
       return 0;
     } finally {
       if (embedded != null) {
@@ -134,8 +158,68 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
+  /** The server's fsync and synchronous_commit, which the figures depend on (the embedded server runs without either). */
+  private static String durability(DatabaseSettings db) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()")) {
+      rs.next();
+      return "fsync " + rs.getString(1) + ", synchronous_commit " + rs.getString(2) + "; " + rs.getString(3).split(" on ")[0];
+    }
+  }
+
+  private static void printLag(PrintWriter out, List<LagScenario.Result> results) {
+    out.println();
+    out.printf("%-14s %7s %7s %6s %7s %7s %7s %7s %7s %7s %7s %5s %9s %6s %9s%n", "lag config", "sent", "acked", "failed",
+        "journal", "adds/s", "sampled", "visible", "p50 ms", "p99 ms", "max ms", "late", "load tx/s", "cpu %", "idle tx/s");
+    for (LagScenario.Result r : results) {
+      out.printf("%-14s %7d %7d %6d %7d %7.0f %7d %7d %7.0f %7.0f %7.0f %5d %9.0f %6.0f %9.1f%n", r.setup().name, r.sent(),
+          r.acknowledged(), r.failed(), r.journalRows(), r.acknowledged() / r.seconds(), r.sampled(), r.lagsMs().size(),
+          r.pct(0.50), r.pct(0.99),
+          r.max(), r.notVisible(), r.loadTransactionsPerSecond(), r.cpuPercent(), r.idleTransactionsPerSecond());
+    }
+    out.printf("journal: the adds' events in the journal; lag: write reply -> GET /carts/{id}?minSeqNr= answers; late: not visible within 10 s; load tx/s: database "
+        + "transactions per second under the load; cpu %%: this JVM (write side, worker, read API, load) over the load, "
+        + "100 = one core; idle: pg_stat_database commits + rollbacks per second, nothing written, projections caught up%n");
+    LagScenario.Result tuned = results.stream().filter(r -> r.setup() == LagScenario.Setup.TUNED).findFirst()
+        .orElse(results.getFirst());
+    for (LagScenario.Result r : results) {
+      if (r != tuned) {
+        out.printf("%s vs %s: p99 lag %.1fx lower, idle load %.1fx lower%n", tuned.setup().name, r.setup().name,
+            r.pct(0.99) / tuned.pct(0.99), r.idleTransactionsPerSecond() / tuned.idleTransactionsPerSecond());
+      }
+    }
+  }
+
+  private void catchUp(PrintWriter out, Config base, DatabaseSettings db, ReadsideNode writer, List<String[]> rows) throws Exception {
+    out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
+    out.flush();
+    double writeSeconds = write(writer, events);
+    rows.add(row("", "write through persistent carts", events, writeSeconds));
+
+    for (String source : sources) {
+      Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
+      resetProjections(db, base.getInt("readside.slices"));
+      out.printf("[%s] catching up 3 projections from offset 0 ...%n", source);
+      out.flush();
+      Config workerConfig = ConfigFactory.parseMap(Map.of("readside.worker.source", source)).withFallback(base);
+      long start = System.nanoTime();
+      try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
+        awaitCaughtUp(db, Duration.ofMinutes(30));
+        double catchUp = (System.nanoTime() - start) / 1e9;
+        rows.add(row(source, "catch-up, each of 3 projections", events, catchUp));
+
+        out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
+        out.flush();
+        List<Double> lags = lag(writer, source);
+        Collections.sort(lags);
+        rows.add(new String[] {source, "end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
+            String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+      }
+    }
+  }
+
   /** Every projection back to nothing applied, so the next source catches up over the same journal. */
-  private static void resetProjections(DatabaseSettings db, int slices) throws Exception {
+  static void resetProjections(DatabaseSettings db, int slices) throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       c.setAutoCommit(false);
       for (ReadModelProjection p : Projections.all()) {
@@ -193,7 +277,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     CartCommand create(org.apache.pekko.actor.typed.ActorRef<CartReply> replyTo);
   }
 
-  private static void awaitCaughtUp(DatabaseSettings db, Duration timeout) throws Exception {
+  static void awaitCaughtUp(DatabaseSettings db, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
       while (System.nanoTime() < deadline) {
@@ -207,7 +291,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
               LEFT JOIN pekko_projection_offset_store o ON o.projection_name = p.name AND o.projection_key = h.tag
             """)) {
           rs.next();
-          if (rs.getLong(2) > 0 && rs.getLong(1) == rs.getLong(2)) {
+          // No tag rows at all (the lag scenario on a fresh database): nothing to catch up.
+          if (rs.getLong(1) == rs.getLong(2)) {
             return;
           }
         }

@@ -85,12 +85,12 @@ public final class ReadsideNode implements AutoCloseable {
       if (roles.contains(Role.PROJECTION)) {
         Worker.Settings settings = Worker.Settings.fromConfig(config);
         HikariDataSource pool = pool(system, "projections", db, settings.poolSize());
-        Worker.start(system, settings, pool, Projections.all());
+        Worker.start(system, settings, pool, db, Projections.all());
       }
       if (roles.contains(Role.READ_API)) {
         ReadApi.Settings settings = ReadApi.Settings.fromConfig(config);
         HikariDataSource pool = pool(system, "read-api", db, settings.poolSize());
-        readApi = Optional.of(ReadApi.start(system, settings, pool));
+        readApi = Optional.of(ReadApi.start(system, settings, pool, db));
       }
       return new ReadsideNode(system, writeSide, readApi, admin);
     } catch (RuntimeException e) {

@@ -3,7 +3,10 @@ package io.readside.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** A small `readside bench` run, so the benchmark keeps working; real figures come from the full run. */
@@ -11,7 +14,7 @@ class BenchCommandIT {
 
   @Test
   void benchWritesCatchesUpAndPrintsItsTable() throws Exception {
-    Jar.Result result = Jar.run(Map.of(), "bench", "--events", "600", "--carts", "30", "--lag-samples", "10");
+    Jar.Result result = Jar.run(Map.of(), "bench", "--scenario", "catch-up", "--events", "600", "--carts", "30", "--lag-samples", "10");
     assertEquals(0, result.exit(), result.output());
     String out = result.output();
     // What it is doing, as it goes.
@@ -25,5 +28,32 @@ class BenchCommandIT {
     assertTrue(out.matches("(?s).*events-by-tag\\s+catch-up, each of 3 projections\\s+600\\s.*"), out);
     assertTrue(out.matches("(?s).*horizon\\s+catch-up, each of 3 projections\\s+600\\s.*"), out);
     assertTrue(out.matches("(?s).*horizon\\s+end-to-end lag.*"), out);
+  }
+
+  @Test
+  void lagScenarioPacesItsLoadAndEveryAddAndSampleIsAccountedFor() throws Exception {
+    Jar.Result result = Jar.run(Map.of(), "bench", "--scenario", "lag", "--lag-configs", "tuned,textbook", "--lag-rate", "50",
+        "--lag-seconds", "2", "--lag-sample-every", "5", "--lag-warm-up-seconds", "0", "--idle-seconds", "2");
+    assertEquals(0, result.exit(), result.output());
+    String out = result.output();
+    for (String config : List.of("tuned", "textbook")) {
+      Matcher row = Pattern.compile("(?m)^" + config + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+(\\d+)\\s+(\\d+)\\s+"
+          + "\\S+\\s+\\S+\\s+\\S+\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+[0-9.]+$").matcher(out);
+      assertTrue(row.find(), config + " row missing:\n" + out);
+      long sent = Long.parseLong(row.group(1));
+      long acked = Long.parseLong(row.group(2));
+      long failed = Long.parseLong(row.group(3));
+      long journal = Long.parseLong(row.group(4));
+      long sampled = Long.parseLong(row.group(5));
+      long visible = Long.parseLong(row.group(6));
+      long late = Long.parseLong(row.group(7));
+      assertEquals(100, sent, out);
+      assertEquals(sent, acked + failed, out);
+      // Every acknowledged add is one journal event; a failed one (503, outcome unknown) may be too.
+      assertTrue(journal >= acked && journal <= sent, out);
+      assertEquals(20, sampled, out);
+      assertEquals(sampled, visible + late, out);
+    }
+    assertTrue(out.contains("tuned vs textbook"), out);
   }
 }

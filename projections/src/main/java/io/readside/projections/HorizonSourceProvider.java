@@ -42,15 +42,32 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
        ORDER BY t.tx_id, t.event_id
        LIMIT ?""";
 
-  public record Settings(Duration pollInterval, int batchSize) {}
+  /**
+   * {@code pollInterval}: how often a caught-up instance polls without a {@link JournalWatch} (or
+   * while the watch has lost its connection); {@code idlePollInterval}: how often it polls anyway
+   * while the watch wakes it (the safety net behind the watch's own checks).
+   */
+  public record Settings(Duration pollInterval, int batchSize, Duration idlePollInterval, Duration minPollInterval) {
+    public Settings(Duration pollInterval, int batchSize, Duration idlePollInterval) {
+      this(pollInterval, batchSize, idlePollInterval, Duration.ZERO);
+    }
+  }
 
   private final String tag;
   private final DataSource pool;
   private final Executor blocking;
   private final Settings settings;
   private final Serialization serialization;
+  private final Optional<JournalWatch> watch;
 
   public HorizonSourceProvider(ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings) {
+    this(system, tag, pool, blocking, settings, Optional.empty());
+  }
+
+  /** With a watch, a caught-up instance waits to be woken (or its idle poll) instead of polling every pollInterval. */
+  public HorizonSourceProvider(
+      ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings, Optional<JournalWatch> watch) {
+    this.watch = watch;
     this.tag = tag;
     this.pool = pool;
     this.blocking = blocking;
@@ -64,21 +81,103 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   public CompletionStage<Source<HorizonEnvelope, NotUsed>> source(Supplier<CompletionStage<Optional<String>>> offset) {
     return offset.get().thenApply(stored -> {
       HorizonOffset start = stored.map(HorizonOffset::parse).orElse(HorizonOffset.START);
-      return Source.unfoldAsync(new Poll(start, false), this::next).mapConcat(batch -> batch);
+      Wakeup wakeup = new Wakeup(start);
+      return Source.unfoldAsync(new Poll(start, false), poll -> next(poll, wakeup))
+          .mapConcat(batch -> batch)
+          .watchTermination((mat, done) -> {
+            done.whenComplete((d, e) -> watch.ifPresent(w -> w.unregister(tag, wakeup)));
+            return mat;
+          })
+          .mapMaterializedValue(mat -> {
+            watch.ifPresent(w -> w.register(tag, wakeup));
+            return mat;
+          });
     });
   }
 
-  private CompletionStage<Optional<Pair<Poll, List<HorizonEnvelope>>>> next(Poll poll) {
-    Executor executor = poll.waitFirst()
-        ? CompletableFuture.delayedExecutor(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS, blocking)
-        : blocking;
-    return CompletableFuture.supplyAsync(() -> read(poll.from()), executor)
+  private CompletionStage<Optional<Pair<Poll, List<HorizonEnvelope>>>> next(Poll poll, Wakeup wakeup) {
+    CompletionStage<Void> ready = poll.waitFirst()
+        ? wakeup.await(waitLimit()).thenCompose(woken -> wakeup.spaced(settings.minPollInterval()))
+        : CompletableFuture.completedFuture(null);
+    return ready.thenApplyAsync(ignored -> read(poll.from()), blocking)
         .thenApply(batch -> {
           HorizonOffset last = batch.isEmpty() ? poll.from()
               : new HorizonOffset(batch.getLast().txId(), batch.getLast().ordering());
+          wakeup.readUpTo(last);
           // A full batch: there is more below the horizon, read on at once.
           return Optional.of(Pair.create(new Poll(last, batch.size() < settings.batchSize()), batch));
         });
+  }
+
+  /** Woken by the watch while it listens; else the plain poll interval, as without a watch. */
+  private Duration waitLimit() {
+    return watch.isPresent() && watch.get().listening() ? settings.idlePollInterval() : settings.pollInterval();
+  }
+
+  /**
+   * One running source's side of the watch: where it has read up to, and a wake-up that is never
+   * lost (a wake while a poll runs makes the next wait end at once).
+   */
+  private static final class Wakeup implements JournalWatch.Cursor {
+    private volatile HorizonOffset position;
+    private boolean woken;
+    private CompletableFuture<Void> waiting;
+
+    Wakeup(HorizonOffset start) {
+      this.position = start;
+    }
+
+    void readUpTo(HorizonOffset last) {
+      position = last;
+    }
+
+    private long lastPollNanos;
+
+    /**
+     * Completes once {@code min} has passed since the previous woken poll: under load every
+     * journal commit wakes the slice, and a poll (and a group transaction) per commit would cost
+     * more than it saves; this bounds an instance to one woken poll per {@code min}.
+     */
+    CompletionStage<Void> spaced(Duration min) {
+      long now = System.nanoTime();
+      long due = lastPollNanos + min.toNanos();
+      if (min.isZero() || now - due >= 0) {
+        lastPollNanos = now;
+        return CompletableFuture.completedFuture(null);
+      }
+      lastPollNanos = due;
+      return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(due - now, TimeUnit.NANOSECONDS));
+    }
+
+    @Override
+    public HorizonOffset position() {
+      return position;
+    }
+
+    @Override
+    public void wake() {
+      CompletableFuture<Void> w;
+      synchronized (this) {
+        w = waiting;
+        waiting = null;
+        if (w == null || w.isDone()) {
+          // Not waiting now (polling, or its wait just timed out): the next wait ends at once.
+          woken = true;
+          return;
+        }
+      }
+      w.complete(null);
+    }
+
+    synchronized CompletionStage<Void> await(Duration limit) {
+      if (woken) {
+        woken = false;
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> w = new CompletableFuture<>();
+      waiting = w;
+      return w.completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   List<HorizonEnvelope> read(HorizonOffset after) {

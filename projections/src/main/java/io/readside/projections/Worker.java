@@ -3,12 +3,16 @@ package io.readside.projections;
 import com.typesafe.config.Config;
 import io.readside.events.CartEvent;
 import io.readside.events.CartTags;
+import io.readside.platform.DatabaseSettings;
 import io.readside.platform.NodeMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -62,7 +66,8 @@ public final class Worker {
 
   public record Settings(
       int slices, int poolSize, int groupSize, Duration groupWithin, Duration idleInTransactionTimeout,
-      Source source, HorizonSourceProvider.Settings horizon) {
+      Source source, HorizonSourceProvider.Settings horizon, boolean push, Duration watchCheckInterval,
+      Duration horizonGroupWithin) {
     public static Settings fromConfig(Config config) {
       Config w = config.getConfig("readside.worker");
       return new Settings(
@@ -72,16 +77,41 @@ public final class Worker {
           w.getDuration("group-within"),
           w.getDuration("idle-in-transaction-timeout"),
           Source.fromConfig(config),
-          new HorizonSourceProvider.Settings(w.getDuration("horizon.poll-interval"), w.getInt("horizon.batch-size")));
+          new HorizonSourceProvider.Settings(
+              w.getDuration("horizon.poll-interval"), w.getInt("horizon.batch-size"), w.getDuration("horizon.idle-poll-interval"),
+              w.getDuration("horizon.min-poll-interval")),
+          w.getBoolean("horizon.push"),
+          w.getDuration("horizon.watch-check-interval"),
+          w.getDuration("horizon.group-within"));
+    }
+
+    /** How long a group may wait to fill: the horizon source is woken on commit, so it waits less. */
+    Duration groupWithinFor(Source s) {
+      return switch (s) {
+        case EVENTS_BY_TAG -> groupWithin;
+        case HORIZON -> horizonGroupWithin;
+      };
     }
   }
 
   private Worker() {}
 
+  /**
+   * {@code db} is for the horizon source's {@link JournalWatch}, which needs a connection of its
+   * own outside the pool (it LISTENs); with events-by-tag, or push off, none is opened.
+   */
   public static void start(
-      ActorSystem<?> system, Settings settings, DataSource pool, List<ReadModelProjection> projections) {
+      ActorSystem<?> system, Settings settings, DataSource pool, DatabaseSettings db, List<ReadModelProjection> projections) {
     String node = Cluster.get(system).selfMember().address().toString();
     SliceStatusRecorder recorder = new SliceStatusRecorder(system, pool, node);
+    Optional<JournalWatch> watch = settings.source() == Source.HORIZON && settings.push()
+        ? Optional.of(JournalWatch.start(db, settings.watchCheckInterval()))
+        : Optional.empty();
+    watch.ifPresent(w -> CoordinatedShutdown.get(system).addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-journal-watch", () -> {
+          w.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        }));
     for (ReadModelProjection projection : projections) {
       ShardedDaemonProcess.get(system)
           .init(
@@ -94,7 +124,7 @@ public final class Worker {
                     fence.id(),
                     stoppedWhenFenced(
                         fence,
-                        ProjectionBehavior.create(instance(system, settings, pool, projection, slice, fence, recorder))));
+                        ProjectionBehavior.create(instance(system, settings, pool, projection, slice, fence, recorder, watch))));
               },
               ShardedDaemonProcessSettings.create(system).withRole(ROLE),
               Optional.of(ProjectionBehavior.stopMessage()));
@@ -117,10 +147,10 @@ public final class Worker {
 
   static org.apache.pekko.projection.Projection<?> instance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence,
-      SliceStatusRecorder recorder) {
+      SliceStatusRecorder recorder, Optional<JournalWatch> watch) {
     return switch (settings.source()) {
       case EVENTS_BY_TAG -> eventsByTagInstance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer());
-      case HORIZON -> horizonInstance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer());
+      case HORIZON -> horizonInstance(system, settings, pool, projection, slice, fence, watch).withStatusObserver(recorder.observer());
     };
   }
 
@@ -134,11 +164,12 @@ public final class Worker {
   }
 
   static GroupedProjection<String, HorizonEnvelope> horizonInstance(
-      ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence) {
+      ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence,
+      Optional<JournalWatch> watch) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_JDBC_DISPATCHER));
     SourceProvider<String, HorizonEnvelope> source =
         new FencedSourceProvider<>(
-            new HorizonSourceProvider(system, CartTags.tagForSlice(slice), pool, blocking, settings.horizon()),
+            new HorizonSourceProvider(system, CartTags.tagForSlice(slice), pool, blocking, settings.horizon(), watch),
             fence,
             pool,
             blocking);
@@ -148,7 +179,7 @@ public final class Worker {
             () -> new PooledJdbcSession(pool, settings.idleInTransactionTimeout()),
             () -> new HorizonGroupHandler(groupHandler(system, projection, slice, fence)),
             system)
-        .withGroup(settings.groupSize(), settings.groupWithin());
+        .withGroup(settings.groupSize(), settings.groupWithinFor(Source.HORIZON));
   }
 
   static GroupedProjection<Offset, EventEnvelope<CartEvent>> eventsByTagInstance(

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ final class CartWaiters {
   private final AppliedSeqNrs applied;
   private final int maxWaiting;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicInteger pollRequests = new AtomicInteger();
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
   private boolean failing;
 
@@ -67,8 +69,27 @@ final class CartWaiters {
   }
 
   /**
+   * Polls soon on {@code executor}: at once unless a poll runs, and then once more after it, so
+   * polls never overlap and a request during one is not lost. The periodic poll and the
+   * cart-summary notification (a projection committed) both come through here.
+   */
+  void pollSoon(Executor executor) {
+    if (pollRequests.getAndIncrement() == 0) {
+      executor.execute(this::drainPollRequests);
+    }
+  }
+
+  private void drainPollRequests() {
+    int seen;
+    do {
+      seen = pollRequests.get();
+      poll();
+    } while (pollRequests.addAndGet(-seen) > 0);
+  }
+
+  /**
    * One round: one query for all waiting carts, then answers every waiter whose sequence number
-   * is applied or whose deadline has passed. Runs on one thread at a time (a fixed-delay task).
+   * is applied or whose deadline has passed. Runs on one thread at a time (through {@link #pollSoon}).
    */
   void poll() {
     if (waiters.isEmpty()) {
