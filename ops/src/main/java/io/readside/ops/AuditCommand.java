@@ -1,43 +1,32 @@
 package io.readside.ops;
 
-import io.readside.platform.DatabaseSettings;
-import io.readside.platform.Json;
-import io.readside.platform.ReadsideConfig;
 import io.readside.projections.admin.CompletenessAudit;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** `readside audit`: the completeness audit straight against DATABASE_URL; works with the worker down. */
 @Command(
     name = "audit",
     description = "Reports events the event source skipped and every projection that misses them. Exit 0: complete; 3: skipped events found.")
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand extends DatabaseCommand {
   static final int SKIPPED = 3;
 
   @Option(names = "--json", description = "Print the full report as JSON.")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
-    DatabaseSettings db = DatabaseSettings.fromConfig(ReadsideConfig.load());
     CompletenessAudit.Report report;
     // Not read-only: the audit records the skips it proves, so that a later rebuild of one
     // projection does not erase what the others still need.
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+    try (Connection c = connect()) {
       report = CompletenessAudit.run(c);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (json) {
-      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      printJson(report);
     } else {
       out.printf("checked %d carts, %d events the projection has moved past: %d cart(s) with skipped events%n",
           report.cartsChecked(), report.eventsBehindOffsets(), report.skippedCarts());

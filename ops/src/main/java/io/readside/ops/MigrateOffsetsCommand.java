@@ -1,17 +1,11 @@
 package io.readside.ops;
 
-import io.readside.platform.DatabaseSettings;
-import io.readside.platform.ReadsideConfig;
 import io.readside.projections.admin.OffsetMigration;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * `readside migrate-offsets --to horizon|events-by-tag`: converts every stored offset for the other
@@ -21,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "migrate-offsets",
     description = "Converts stored projection offsets between the event sources (readside.worker.source). Stop the worker first.")
-final class MigrateOffsetsCommand implements Callable<Integer> {
+final class MigrateOffsetsCommand extends DatabaseCommand {
   @Option(names = "--to", required = true, description = "horizon or events-by-tag")
   String to;
 
@@ -31,9 +25,6 @@ final class MigrateOffsetsCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Write even if a slice would skip or replay events.")
   boolean force;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     OffsetMigration.Target target = switch (to) {
@@ -41,9 +32,8 @@ final class MigrateOffsetsCommand implements Callable<Integer> {
       case "events-by-tag" -> OffsetMigration.Target.EVENTS_BY_TAG;
       default -> throw new IllegalArgumentException("--to must be horizon or events-by-tag, not " + to);
     };
-    PrintWriter out = spec.commandLine().getOut();
-    DatabaseSettings db = DatabaseSettings.fromConfig(ReadsideConfig.load());
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+    PrintWriter out = out();
+    try (Connection c = connect()) {
       c.setAutoCommit(false);
       // Offsets move under running instances, and an instance of the other source cannot read them.
       c.createStatement().execute("LOCK TABLE pekko_projection_offset_store IN EXCLUSIVE MODE");

@@ -3,34 +3,28 @@ package io.readside.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.readside.platform.DatabaseSettings;
 import io.readside.platform.Json;
-import io.readside.platform.ReadsideConfig;
 import io.readside.projections.Projections;
 import io.readside.projections.ReadModelProjection;
 import io.readside.projections.admin.ProjectionVerify;
 import java.io.PrintWriter;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.serialization.SerializationExtension;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** `readside verify`: replays a projection into temporary tables and compares them with the live ones. */
 @Command(
     name = "verify",
     description = "Replays a projection's journal into temporary tables up to each slice's offset and compares them with the"
         + " live tables at that offset; works while the worker runs. Exit 0: equal; 3: differences found.")
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends DatabaseCommand {
   static final int DIFFERENT = 3;
 
   @Parameters(index = "0", description = "The projection: cart-summary, item-popularity or daily-sales.")
@@ -42,13 +36,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the full report as JSON.")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
-    Config config = ReadsideConfig.load();
-    DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    Config config = config();
     ReadModelProjection p = Projections.named(Projections.all(), projection).orElseThrow(() -> new ParameterException(
         spec.commandLine(), "no projection " + projection + "; known: "
             + Projections.all().stream().map(ReadModelProjection::name).collect(Collectors.joining(", "))));
@@ -57,8 +47,8 @@ final class VerifyCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--slice must be from 0 to " + (slices - 1) + ", got " + slice);
     }
     List<Integer> chosen = slice != null ? List.of(slice) : IntStream.range(0, slices).boxed().toList();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = out();
+    PrintWriter err = err();
     // Only to read the journal's payloads: a local actor system, no cluster, no remoting.
     ActorSystem system = ActorSystem.create("readside-verify", ConfigFactory.parseMap(Map.of(
         "pekko.actor.provider", "local", "pekko.loglevel", "WARNING", "pekko.stdout-loglevel", "WARNING"))
@@ -66,14 +56,14 @@ final class VerifyCommand implements Callable<Integer> {
     ProjectionVerify.Report report;
     try {
       ProjectionVerify verify = new ProjectionVerify(
-          () -> DriverManager.getConnection(db.url(), db.user(), db.password()), SerializationExtension.get(system),
+          this::connect, SerializationExtension.get(system),
           io.readside.projections.Worker.Source.fromConfig(config));
       report = verify.run(p, chosen, progress(err));
     } finally {
       system.terminate();
     }
     if (json) {
-      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      printJson(report);
     } else {
       print(out, report);
     }

@@ -27,43 +27,34 @@ import org.junit.jupiter.api.Test;
  */
 class CompletenessAuditIT {
   private static final int SLICE = 1;
-  private static DatabaseSettings db;
-  private static ReadsideNode node;
-  private static HttpJson write;
-  private static HttpJson read;
-  private static HttpJson admin;
+  private static OneNode n;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.freshDatabase(CompletenessAuditIT.class);
-    Migrations.migrate(db);
     // A 0.5 s gap window (5 x 100 ms) instead of Readside's 10 s, so a 3 s late commit is skipped;
     // and 10 s for a write to answer instead of 1.5 s (ask) and 3 s (journal breaker), so it succeeds.
     // eventsByTag, the source that skips a late commit (the default horizon source does not).
-    node = TestNodes.start(db, ReadsideNode.allRoles(), ConfigFactory.parseMap(Map.of(
+    n = OneNode.start(CompletenessAuditIT.class, ConfigFactory.parseMap(Map.of(
         "readside.worker.source", "events-by-tag",
         "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
         "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
         "readside.write-side.ask-timeout", "10s",
         "jdbc-journal.circuit-breaker.call-timeout", "10s")));
-    write = new HttpJson(node.writeSideAddress().orElseThrow());
-    read = new HttpJson(node.readApiAddress().orElseThrow());
-    admin = TestNodes.admin(node);
   }
 
   @AfterAll
   static void stop() {
-    node.close();
+    n.close();
   }
 
   private static long add(String cart, String item) {
-    HttpJson.Reply r = write.post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":1,\"unitPriceCents\":100}");
+    HttpJson.Reply r = n.write().post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":1,\"unitPriceCents\":100}");
     assertEquals(200, r.status(), r.body().toString());
     return r.body().get("seqNr").asLong();
   }
 
   private static JsonNode audit() {
-    HttpJson.Reply r = admin.get("/admin/audit/completeness");
+    HttpJson.Reply r = n.admin().get("/admin/audit/completeness");
     assertEquals(200, r.status(), r.body().toString());
     return r.body();
   }
@@ -73,7 +64,7 @@ class CompletenessAuditIT {
     String healthy = TestNodes.cartInSlice("healthy-", SLICE);
     add(healthy, "a");
     long seq = add(healthy, "b");
-    assertEquals(200, read.get("/carts/" + healthy + "?minSeqNr=" + seq + "&waitMs=10000").status());
+    assertEquals(200, n.read().get("/carts/" + healthy + "?minSeqNr=" + seq + "&waitMs=10000").status());
     eventually(Duration.ofSeconds(10), () -> {
       JsonNode report = audit();
       assertEquals(0, report.get("skippedCarts").asInt(), report.toString());
@@ -86,15 +77,15 @@ class CompletenessAuditIT {
     add(lateAlone, "first");
     // Each cart's second write holds its transaction open for 3 s after its ordering is taken:
     // an add to one cart, the other's checkout.
-    TestSql.update(db, """
+    TestSql.update(n.db(), """
         CREATE FUNCTION test_late_commit() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$""");
-    TestSql.update(db, "CREATE TRIGGER test_late_commit BEFORE INSERT ON event_journal FOR EACH ROW "
+    TestSql.update(n.db(), "CREATE TRIGGER test_late_commit BEFORE INSERT ON event_journal FOR EACH ROW "
         + "WHEN (NEW.sequence_number = 2 AND (NEW.persistence_id = 'ShoppingCart|" + lateWithFollowUp
         + "' OR NEW.persistence_id = 'ShoppingCart|" + lateAlone + "')) EXECUTE FUNCTION test_late_commit()");
     CompletableFuture<Long> lateA = CompletableFuture.supplyAsync(() -> add(lateWithFollowUp, "late"));
     CompletableFuture<Long> lateB = CompletableFuture.supplyAsync(() -> {
-      HttpJson.Reply r = write.post("/carts/" + lateAlone + "/checkout", "");
+      HttpJson.Reply r = n.write().post("/carts/" + lateAlone + "/checkout", "");
       assertEquals(200, r.status(), r.body().toString());
       return r.body().get("seqNr").asLong();
     });
@@ -106,16 +97,16 @@ class CompletenessAuditIT {
       last = add(other, "item-" + i);
       Thread.sleep(100);
     }
-    assertEquals(200, read.get("/carts/" + other + "?minSeqNr=" + last + "&waitMs=10000").status());
+    assertEquals(200, n.read().get("/carts/" + other + "?minSeqNr=" + last + "&waitMs=10000").status());
     assertEquals(2, lateA.get());
     assertEquals(2, lateB.get());
-    TestSql.update(db, "DROP TRIGGER test_late_commit ON event_journal");
+    TestSql.update(n.db(), "DROP TRIGGER test_late_commit ON event_journal");
     long followUp = add(lateWithFollowUp, "after");
     assertEquals(3, followUp);
-    assertEquals(200, read.get("/carts/" + lateWithFollowUp + "?minSeqNr=3&waitMs=10000").status());
+    assertEquals(200, n.read().get("/carts/" + lateWithFollowUp + "?minSeqNr=3&waitMs=10000").status());
 
     // The projections applied seqNr 3 of one cart and never saw seqNr 2 of either.
-    assertEquals(1, read.get("/carts/" + lateAlone).body().get("seqNr").asLong());
+    assertEquals(1, n.read().get("/carts/" + lateAlone).body().get("seqNr").asLong());
     List<String> all = List.of("cart-summary", "daily-sales", "item-popularity");
     eventually(Duration.ofSeconds(10), () -> {
       JsonNode report = audit();
@@ -138,7 +129,7 @@ class CompletenessAuditIT {
     });
 
     // `readside audit` finds the same straight from the database, for cron and alerts.
-    Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password());
+    Map<String, String> env = n.databaseEnv();
     Jar.Result cli = Jar.run(env, "audit");
     assertEquals(3, cli.exit(), cli.output());
     assertTrue(cli.output().contains("2 cart(s) with skipped events"), cli.output());
@@ -148,8 +139,8 @@ class CompletenessAuditIT {
     }
 
     // Rebuilding cart-summary alone repairs cart-summary, and the audit still names the others.
-    assertEquals(200, admin.post("/admin/projections/cart-summary/rebuild?slice=" + SLICE, "").status());
-    assertEquals(200, read.get("/carts/" + lateAlone + "?minSeqNr=2&waitMs=10000").status());
+    assertEquals(200, n.admin().post("/admin/projections/cart-summary/rebuild?slice=" + SLICE, "").status());
+    assertEquals(200, n.read().get("/carts/" + lateAlone + "?minSeqNr=2&waitMs=10000").status());
     eventually(Duration.ofSeconds(15), () -> {
       JsonNode report = audit();
       assertEquals(2, report.get("skippedCarts").asInt(), report.toString());
@@ -159,13 +150,13 @@ class CompletenessAuditIT {
     });
     // The repair the audit gives, every line of it, restores every total.
     for (JsonNode r : audit().get("repairs")) {
-      assertEquals(200, admin.post("/admin/projections/" + r.get("projection").asText() + "/rebuild?slice=" + r.get("slice").asInt(), "").status());
+      assertEquals(200, n.admin().post("/admin/projections/" + r.get("projection").asText() + "/rebuild?slice=" + r.get("slice").asInt(), "").status());
     }
     eventually(Duration.ofSeconds(15), () -> assertEquals(0, audit().get("skippedCarts").asInt()));
     Jar.Result clean = Jar.run(env, "audit");
     assertEquals(0, clean.exit(), clean.output());
     eventually(Duration.ofSeconds(15), () -> {
-      JsonNode popular = read.get("/items/popular?limit=100").body();
+      JsonNode popular = n.read().get("/items/popular?limit=100").body();
       Map<String, Long> inCarts = new HashMap<>();
       Map<String, Long> checkedOut = new HashMap<>();
       popular.get("items").forEach(i -> {
@@ -175,7 +166,7 @@ class CompletenessAuditIT {
       assertEquals(1L, inCarts.get("late"), popular.toString());
       assertEquals(1L, checkedOut.get("first"), popular.toString());
       String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-      JsonNode days = read.get("/sales/daily?from=" + today + "&to=" + today).body().get("days");
+      JsonNode days = n.read().get("/sales/daily?from=" + today + "&to=" + today).body().get("days");
       assertEquals(1, days.get(0).get("checkouts").asLong(), days.toString());
       assertEquals(100, days.get(0).get("revenueCents").asLong(), days.toString());
     });

@@ -24,61 +24,48 @@ import org.junit.jupiter.api.Test;
  * order; with policy stop, the projection stays at its offset with the error in the status.
  */
 class PoisonEventIT {
-  private static DatabaseSettings db;
-  private static ReadsideNode node;
-  private static HttpJson write;
-  private static HttpJson read;
-  private static HttpJson admin;
+  private static OneNode n;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.freshDatabase(PoisonEventIT.class);
-    Migrations.migrate(db);
-    node =
-        TestNodes.start(
-            db,
-            ReadsideNode.allRoles(),
-            ConfigFactory.parseMap(
+    n = OneNode.start(PoisonEventIT.class, ConfigFactory.parseMap(
                 Map.of(
                     "readside.worker.failures.retries", 1,
                     "readside.worker.failures.policies.\"daily-sales\"", "stop",
                     "pekko.projection.restart-backoff.min-backoff", "500ms",
                     "readside.worker.ready-max-lag", "2s",
                     "pekko.projection.restart-backoff.max-backoff", "1s")));
-    write = new HttpJson(node.writeSideAddress().orElseThrow());
-    read = new HttpJson(node.readApiAddress().orElseThrow());
-    admin = TestNodes.admin(node);
   }
 
   @AfterAll
   static void stop() {
-    node.close();
+    n.close();
   }
 
   /** A database fault that only hits cart lines of one item: the kind of bug a deploy can bring. */
   private static void breakItem(String item) {
-    TestSql.update(db, """
+    TestSql.update(n.db(), """
         CREATE OR REPLACE FUNCTION read_model.test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.item_id = '%s' THEN RAISE EXCEPTION 'item %s cannot be stored'; END IF;
           RETURN NEW;
         END $$""".formatted(item, item));
-    TestSql.update(db, "CREATE TRIGGER test_poison BEFORE INSERT OR UPDATE ON read_model.cart_line FOR EACH ROW EXECUTE FUNCTION read_model.test_poison()");
+    TestSql.update(n.db(), "CREATE TRIGGER test_poison BEFORE INSERT OR UPDATE ON read_model.cart_line FOR EACH ROW EXECUTE FUNCTION read_model.test_poison()");
   }
 
   private static void fix() {
-    TestSql.update(db, "DROP TRIGGER test_poison ON read_model.cart_line");
+    TestSql.update(n.db(), "DROP TRIGGER test_poison ON read_model.cart_line");
   }
 
   private static long add(String cart, String item, int quantity, long price) {
-    HttpJson.Reply r = write.post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":" + quantity + ",\"unitPriceCents\":" + price + "}");
+    HttpJson.Reply r = n.write().post("/carts/" + cart + "/items", "{\"itemId\":\"" + item + "\",\"quantity\":" + quantity + ",\"unitPriceCents\":" + price + "}");
     assertEquals(200, r.status(), r.body().toString());
     return r.body().get("seqNr").asLong();
   }
 
   private static List<JsonNode> parked(String cart) {
     List<JsonNode> out = new ArrayList<>();
-    admin.get("/admin/dead-letters?status=parked").body().get("items").forEach(d -> {
+    n.admin().get("/admin/dead-letters?status=parked").body().get("items").forEach(d -> {
       if (d.get("persistenceId").asText().equals("ShoppingCart|" + cart) && d.get("projection").asText().equals("cart-summary")) {
         out.add(d);
       }
@@ -96,13 +83,13 @@ class PoisonEventIT {
     add(poisoned, "poison", 1, 700);
     add(neighbour, "apple", 1, 100);
     add(poisoned, "pear", 3, 50);
-    assertEquals(200, write.put("/carts/" + poisoned + "/items/apple", "{\"quantity\":5}").status());
-    long last = write.post("/carts/" + poisoned + "/checkout", "").body().get("seqNr").asLong();
-    long neighbourLast = write.post("/carts/" + neighbour + "/checkout", "").body().get("seqNr").asLong();
+    assertEquals(200, n.write().put("/carts/" + poisoned + "/items/apple", "{\"quantity\":5}").status());
+    long last = n.write().post("/carts/" + poisoned + "/checkout", "").body().get("seqNr").asLong();
+    long neighbourLast = n.write().post("/carts/" + neighbour + "/checkout", "").body().get("seqNr").asLong();
     assertEquals(5, last);
 
     // The other cart of the same slice is projected in full.
-    HttpJson.Reply other = read.get("/carts/" + neighbour + "?minSeqNr=" + neighbourLast + "&waitMs=10000");
+    HttpJson.Reply other = n.read().get("/carts/" + neighbour + "?minSeqNr=" + neighbourLast + "&waitMs=10000");
     assertEquals(200, other.status(), other.body().toString());
     assertEquals("checked_out", other.body().get("status").asText());
 
@@ -117,34 +104,34 @@ class PoisonEventIT {
     for (JsonNode behind : chain.subList(1, chain.size())) {
       assertEquals(head.get("id").asLong(), behind.get("blockedBy").asLong(), behind.toString());
     }
-    JsonNode stuck = read.get("/carts/" + poisoned).body();
+    JsonNode stuck = n.read().get("/carts/" + poisoned).body();
     assertEquals(1, stuck.get("seqNr").asLong());
     assertEquals("open", stuck.get("status").asText());
 
     // Retrying before the fix fails, changes nothing, and counts the attempt.
-    HttpJson.Reply early = admin.post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "");
+    HttpJson.Reply early = n.admin().post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "");
     assertEquals(409, early.status(), early.body().toString());
     assertEquals("retry_failed", early.body().get("error").asText());
     assertEquals(2, parked(poisoned).get(0).get("attempts").asInt());
 
     fix();
-    HttpJson.Reply retried = admin.post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "");
+    HttpJson.Reply retried = n.admin().post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "");
     assertEquals(200, retried.status(), retried.body().toString());
     assertEquals(4, retried.body().get("applied").size());
     assertEquals(0, parked(poisoned).size());
 
-    JsonNode cart = read.get("/carts/" + poisoned + "?minSeqNr=" + last + "&waitMs=5000").body();
+    JsonNode cart = n.read().get("/carts/" + poisoned + "?minSeqNr=" + last + "&waitMs=5000").body();
     assertEquals(5, cart.get("seqNr").asLong(), cart.toString());
     assertEquals("checked_out", cart.get("status").asText());
     assertEquals(5 * 100 + 700 + 3 * 50, cart.get("totalCents").asLong());
     assertEquals(3, cart.get("lineCount").asInt());
 
     // A retried dead letter is no longer parked: retrying it again is refused; unknown ids are 404.
-    assertEquals(409, admin.post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "").status());
-    assertEquals(404, admin.post("/admin/dead-letters/999999/retry", "").status());
+    assertEquals(409, n.admin().post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "").status());
+    assertEquals(404, n.admin().post("/admin/dead-letters/999999/retry", "").status());
     // The other projections never failed: they saw every event.
     eventually(Duration.ofSeconds(10), () -> assertEquals(1L,
-        TestSql.longValue(db, "SELECT quantity_checked_out FROM read_model.item_popularity WHERE item_id = 'poison'")));
+        TestSql.longValue(n.db(), "SELECT quantity_checked_out FROM read_model.item_popularity WHERE item_id = 'poison'")));
   }
 
   @Test
@@ -155,22 +142,22 @@ class PoisonEventIT {
     eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
     long id = parked(cart).get(0).get("id").asLong();
     // While another operation holds the slice (here: a session of another admin node), a discard waits its turn.
-    try (java.sql.Connection other = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+    try (java.sql.Connection other = java.sql.DriverManager.getConnection(n.db().url(), n.db().user(), n.db().password());
         java.sql.Statement st = other.createStatement()) {
       st.execute("SELECT pg_advisory_lock(hashtext('readside-operation:cart-summary'), 1)");
-      HttpJson.Reply refused = admin.post("/admin/dead-letters/" + id + "/discard", "");
+      HttpJson.Reply refused = n.admin().post("/admin/dead-letters/" + id + "/discard", "");
       assertEquals(409, refused.status(), refused.body().toString());
       assertEquals("operation_in_progress", refused.body().get("error").asText());
-      assertEquals(409, admin.post("/admin/dead-letters/" + id + "/retry", "").status());
+      assertEquals(409, n.admin().post("/admin/dead-letters/" + id + "/retry", "").status());
       assertEquals(1, parked(cart).size());
     }
-    HttpJson.Reply discarded = admin.post("/admin/dead-letters/" + id + "/discard", "");
+    HttpJson.Reply discarded = n.admin().post("/admin/dead-letters/" + id + "/discard", "");
     assertEquals(200, discarded.status(), discarded.body().toString());
     assertEquals("discarded", discarded.body().get("status").asText());
     assertEquals(0, parked(cart).size());
-    assertEquals(409, admin.post("/admin/dead-letters/" + id + "/discard", "").status());
+    assertEquals(409, n.admin().post("/admin/dead-letters/" + id + "/discard", "").status());
     fix();
-    JsonNode audit = admin.get("/admin/audit").body().get("items");
+    JsonNode audit = n.admin().get("/admin/audit").body().get("items");
     boolean found = false;
     for (JsonNode a : audit) {
       found |= a.get("action").asText().equals("discard-dead-letter") && a.get("arguments").get("id").asLong() == id;
@@ -186,17 +173,17 @@ class PoisonEventIT {
       add(cart, "doomed", 1, 10);
       eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
       long id = parked(cart).get(0).get("id").asLong();
-      assertEquals(200, admin.post("/admin/dead-letters/" + id + "/discard", "").status());
+      assertEquals(200, n.admin().post("/admin/dead-letters/" + id + "/discard", "").status());
       long other = add(cart, "fine", 2, 7);
-      assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=" + other + "&waitMs=10000").status());
+      assertEquals(200, n.read().get("/carts/" + cart + "?minSeqNr=" + other + "&waitMs=10000").status());
 
       // The rebuild replays the discarded event, which still fails: it must not be parked again.
-      HttpJson.Reply rebuilt = admin.post("/admin/projections/cart-summary/rebuild?slice=2", "");
+      HttpJson.Reply rebuilt = n.admin().post("/admin/projections/cart-summary/rebuild?slice=2", "");
       assertEquals(200, rebuilt.status(), rebuilt.body().toString());
-      JsonNode projected = read.get("/carts/" + cart + "?minSeqNr=" + other + "&waitMs=10000").body();
+      JsonNode projected = n.read().get("/carts/" + cart + "?minSeqNr=" + other + "&waitMs=10000").body();
       assertEquals(14, projected.get("totalCents").asLong(), projected.toString());
       assertEquals(0, parked(cart).size());
-      assertEquals("discarded", TestSql.rows(db, "SELECT status FROM readside_dead_letter WHERE id = " + id).get(0).get("status"));
+      assertEquals("discarded", TestSql.rows(n.db(), "SELECT status FROM readside_dead_letter WHERE id = " + id).get(0).get("status"));
     } finally {
       fix();
     }
@@ -205,8 +192,8 @@ class PoisonEventIT {
   /** A deadlock (SQLState 40P01) the first three times an item is written: the database's fault, not the event's. */
   @Test
   void aTransientDatabaseErrorRestartsTheInstanceAndParksNothing() {
-    TestSql.update(db, "CREATE SEQUENCE read_model.test_transient");
-    TestSql.update(db, """
+    TestSql.update(n.db(), "CREATE SEQUENCE read_model.test_transient");
+    TestSql.update(n.db(), """
         CREATE OR REPLACE FUNCTION read_model.test_transient() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.item_id = 'flaky' AND nextval('read_model.test_transient') <= 3 THEN
@@ -214,17 +201,17 @@ class PoisonEventIT {
           END IF;
           RETURN NEW;
         END $$""");
-    TestSql.update(db, "CREATE TRIGGER test_transient BEFORE INSERT OR UPDATE ON read_model.cart_line FOR EACH ROW EXECUTE FUNCTION read_model.test_transient()");
+    TestSql.update(n.db(), "CREATE TRIGGER test_transient BEFORE INSERT OR UPDATE ON read_model.cart_line FOR EACH ROW EXECUTE FUNCTION read_model.test_transient()");
     try {
       String cart = TestNodes.cartInSlice("flaky-", 1);
       long seq = add(cart, "flaky", 3, 25);
-      HttpJson.Reply projected = read.get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000");
+      HttpJson.Reply projected = n.read().get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000");
       assertEquals(200, projected.status(), projected.body().toString());
       assertEquals(75, projected.body().get("totalCents").asLong());
-      assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM readside_dead_letter WHERE persistence_id = 'ShoppingCart|" + cart + "'"));
-      assertTrue(TestSql.longValue(db, "SELECT last_value FROM read_model.test_transient") >= 4, "it did fail first");
+      assertEquals(0, TestSql.longValue(n.db(), "SELECT count(*) FROM readside_dead_letter WHERE persistence_id = 'ShoppingCart|" + cart + "'"));
+      assertTrue(TestSql.longValue(n.db(), "SELECT last_value FROM read_model.test_transient") >= 4, "it did fail first");
     } finally {
-      TestSql.update(db, "DROP TRIGGER test_transient ON read_model.cart_line");
+      TestSql.update(n.db(), "DROP TRIGGER test_transient ON read_model.cart_line");
     }
   }
 
@@ -236,44 +223,44 @@ class PoisonEventIT {
     long last = add(cart, "fine", 1, 5);
     eventually(Duration.ofSeconds(20), () -> assertEquals(2, parked(cart).size()));
     fix();
-    JsonNode rebuilt = admin.post("/admin/projections/cart-summary/rebuild?slice=0", "").body();
+    JsonNode rebuilt = n.admin().post("/admin/projections/cart-summary/rebuild?slice=0", "").body();
     assertTrue(rebuilt.get("slices").get(0).get("note").asText().contains("2 parked dead letters"), rebuilt.toString());
-    JsonNode projected = read.get("/carts/" + cart + "?minSeqNr=" + last + "&waitMs=10000").body();
+    JsonNode projected = n.read().get("/carts/" + cart + "?minSeqNr=" + last + "&waitMs=10000").body();
     assertEquals(65, projected.get("totalCents").asLong(), projected.toString());
     assertEquals(0, parked(cart).size());
   }
 
   @Test
   void withPolicyStopTheProjectionStaysAtItsOffsetWithTheErrorInTheStatusUntilFixed() {
-    TestSql.update(db, """
+    TestSql.update(n.db(), """
         CREATE OR REPLACE FUNCTION read_model.test_stop() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'daily sales are read-only today'; END $$""");
-    TestSql.update(db, "CREATE TRIGGER test_stop BEFORE INSERT OR UPDATE ON read_model.daily_sales_by_slice FOR EACH ROW EXECUTE FUNCTION read_model.test_stop()");
+    TestSql.update(n.db(), "CREATE TRIGGER test_stop BEFORE INSERT OR UPDATE ON read_model.daily_sales_by_slice FOR EACH ROW EXECUTE FUNCTION read_model.test_stop()");
     String cart = TestNodes.cartInSlice("stopped-", 3);
     add(cart, "tea", 2, 300);
-    long seq = write.post("/carts/" + cart + "/checkout", "").body().get("seqNr").asLong();
-    assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000").status());
+    long seq = n.write().post("/carts/" + cart + "/checkout", "").body().get("seqNr").asLong();
+    assertEquals(200, n.read().get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000").status());
     eventually(Duration.ofSeconds(20), () -> {
       JsonNode slice = dailySalesSlice3();
       assertTrue(slice.get("lagEvents").asLong() > 0, slice.toString());
       assertTrue(slice.get("lastError").asText().contains("daily sales are read-only today"), slice.toString());
     });
-    assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM readside_dead_letter WHERE projection_name = 'daily-sales'"));
+    assertEquals(0, TestSql.longValue(n.db(), "SELECT count(*) FROM readside_dead_letter WHERE projection_name = 'daily-sales'"));
     // A worker that stays behind reports not ready.
     eventually(Duration.ofSeconds(20), () -> {
-      HttpJson.Reply ready = admin.get("/health/ready");
+      HttpJson.Reply ready = n.admin().get("/health/ready");
       assertEquals(503, ready.status(), ready.body().toString());
       assertEquals("not_ready", ready.body().get("error").asText());
     });
 
-    TestSql.update(db, "DROP TRIGGER test_stop ON read_model.daily_sales_by_slice");
+    TestSql.update(n.db(), "DROP TRIGGER test_stop ON read_model.daily_sales_by_slice");
     eventually(Duration.ofSeconds(30), () -> assertEquals(0, dailySalesSlice3().get("lagEvents").asLong()));
-    eventually(Duration.ofSeconds(20), () -> assertEquals(200, admin.get("/health/ready").status()));
-    assertEquals(600L, TestSql.longValue(db, "SELECT revenue_cents FROM read_model.daily_sales_by_slice WHERE slice = 3"));
+    eventually(Duration.ofSeconds(20), () -> assertEquals(200, n.admin().get("/health/ready").status()));
+    assertEquals(600L, TestSql.longValue(n.db(), "SELECT revenue_cents FROM read_model.daily_sales_by_slice WHERE slice = 3"));
   }
 
   private static JsonNode dailySalesSlice3() {
-    for (JsonNode p : admin.get("/admin/projections").body().get("projections")) {
+    for (JsonNode p : n.admin().get("/admin/projections").body().get("projections")) {
       if (p.get("projection").asText().equals("daily-sales")) {
         return p.get("slices").get(3);
       }

@@ -35,45 +35,36 @@ import org.junit.jupiter.api.Test;
  */
 class ShadowRebuildIT {
   private static final List<String> ALL = List.of("cart-summary", "item-popularity", "daily-sales");
-  private static DatabaseSettings db;
-  private static ReadsideNode node;
-  private static HttpJson write;
-  private static HttpJson read;
-  private static HttpJson admin;
+  private static OneNode n;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.freshDatabase(ShadowRebuildIT.class);
-    Migrations.migrate(db);
-    node = TestNodes.start(db, ReadsideNode.allRoles());
-    write = new HttpJson(node.writeSideAddress().orElseThrow());
-    read = new HttpJson(node.readApiAddress().orElseThrow());
-    admin = TestNodes.admin(node);
+    n = OneNode.start(ShadowRebuildIT.class);
   }
 
   @AfterAll
   static void stop() {
-    node.close();
+    n.close();
   }
 
   @Test
   void aShadowRebuildUnderReadAndWriteLoadNeverShowsPartialTotalsAndEndsEqualToTheJournal() throws Exception {
-    assertEquals(404, admin.get("/admin/projections/item-popularity/shadow-rebuild").status());
-    assertEquals(400, admin.post("/admin/projections/item-popularity/rebuild?shadow=maybe", "").status());
-    assertEquals(400, admin.post("/admin/projections/item-popularity/rebuild?shadow=true&slice=1", "").status());
+    assertEquals(404, n.admin().get("/admin/projections/item-popularity/shadow-rebuild").status());
+    assertEquals(400, n.admin().post("/admin/projections/item-popularity/rebuild?shadow=maybe", "").status());
+    assertEquals(400, n.admin().post("/admin/projections/item-popularity/rebuild?shadow=true&slice=1", "").status());
 
-    CartScenario scenario = new CartScenario(write, 41, 300);
+    CartScenario scenario = new CartScenario(n.write(), 41, 300);
     scenario.run(2500);
     // At rest first: nothing to chase, the swap replaces every row with an equal one.
-    HttpJson.Reply idle = admin.post("/admin/projections/cart-summary/rebuild?shadow=true", "");
+    HttpJson.Reply idle = n.admin().post("/admin/projections/cart-summary/rebuild?shadow=true", "");
     assertEquals(202, idle.status(), idle.body().toString());
     assertEquals("done", awaitShadowRebuild("cart-summary").get("state").asText());
-    eventually(Duration.ofSeconds(30), () -> assertReadModelMatches(read, db, scenario));
+    eventually(Duration.ofSeconds(30), () -> assertReadModelMatches(n.read(), n.db(), scenario));
     // Damage the live rows downwards (totals only ever grow under load, so the readers' check holds):
     // only a rebuild from the journal puts these back.
-    int damaged = TestSql.update(db, "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = 0 WHERE slice = 1")
-        + TestSql.update(db, "UPDATE read_model.daily_sales_by_slice SET revenue_cents = 0 WHERE slice = 2")
-        + TestSql.update(db, "UPDATE read_model.cart_line SET quantity = 1 WHERE cart_id IN (SELECT cart_id FROM read_model.cart_summary WHERE slice = 3)");
+    int damaged = TestSql.update(n.db(), "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = 0 WHERE slice = 1")
+        + TestSql.update(n.db(), "UPDATE read_model.daily_sales_by_slice SET revenue_cents = 0 WHERE slice = 2")
+        + TestSql.update(n.db(), "UPDATE read_model.cart_line SET quantity = 1 WHERE cart_id IN (SELECT cart_id FROM read_model.cart_summary WHERE slice = 3)");
     assertTrue(damaged > 0, "rows to damage");
 
     AtomicBoolean running = new AtomicBoolean(true);
@@ -93,7 +84,7 @@ class ShadowRebuildIT {
     try {
       for (String projection : ALL) {
         long sqlReadsBefore = readers.sqlReads.get();
-        HttpJson.Reply started = admin.post("/admin/projections/" + projection + "/rebuild?shadow=true", "");
+        HttpJson.Reply started = n.admin().post("/admin/projections/" + projection + "/rebuild?shadow=true", "");
         assertEquals(202, started.status(), started.body().toString());
         assertEquals("building", started.body().get("state").asText(), started.body().toString());
         JsonNode done = awaitShadowRebuild(projection);
@@ -102,7 +93,7 @@ class ShadowRebuildIT {
         assertTrue(done.get("eventsReplayed").asLong() >= 1000, done.toString());
         assertTrue(readers.sqlReads.get() > sqlReadsBefore, "reads went on while " + projection + " was rebuilt");
         System.out.println("shadow rebuild of " + projection + ": " + done);
-        JsonNode status = admin.get("/admin/projections").body();
+        JsonNode status = n.admin().get("/admin/projections").body();
         JsonNode shown = findProjection(status, projection).get("shadowRebuild");
         assertEquals("done", shown.get("state").asText(), status.toString());
       }
@@ -117,23 +108,23 @@ class ShadowRebuildIT {
     assertTrue(readers.failures.isEmpty(), "reads failed or went down during the shadow rebuilds: " + readers.failures);
     assertTrue(readers.httpReads.get() > 20 && readers.sqlReads.get() > 20,
         "readers read throughout: " + readers.httpReads + " HTTP, " + readers.sqlReads + " SQL");
-    eventually(Duration.ofSeconds(30), () -> assertReadModelMatches(read, db, scenario));
+    eventually(Duration.ofSeconds(30), () -> assertReadModelMatches(n.read(), n.db(), scenario));
     for (String projection : ALL) {
-      JsonNode report = admin.get("/admin/projections/" + projection + "/verify").body();
+      JsonNode report = n.admin().get("/admin/projections/" + projection + "/verify").body();
       assertTrue(report.get("equal").asBoolean(), report.toString());
     }
-    assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'readside_shadow'"), "shadow tables dropped");
-    assertEquals(4, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit WHERE action = 'rebuild --shadow' AND outcome = 'done'"), "one at rest, three under load");
+    assertEquals(0, TestSql.longValue(n.db(), "SELECT count(*) FROM pg_tables WHERE schemaname = 'readside_shadow'"), "shadow tables dropped");
+    assertEquals(4, TestSql.longValue(n.db(), "SELECT count(*) FROM readside_admin_audit WHERE action = 'rebuild --shadow' AND outcome = 'done'"), "one at rest, three under load");
     // The instances run again: a new write is applied.
-    HttpJson.Reply last = write.post("/carts/after-shadow/items", "{\"itemId\":\"x\",\"quantity\":1,\"unitPriceCents\":5}");
+    HttpJson.Reply last = n.write().post("/carts/after-shadow/items", "{\"itemId\":\"x\",\"quantity\":1,\"unitPriceCents\":5}");
     assertEquals(200, last.status());
-    assertEquals(200, read.get("/carts/after-shadow?minSeqNr=1&waitMs=10000").status());
+    assertEquals(200, n.read().get("/carts/after-shadow?minSeqNr=1&waitMs=10000").status());
   }
 
   private static JsonNode awaitShadowRebuild(String projection) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
-      HttpJson.Reply reply = admin.get("/admin/projections/" + projection + "/shadow-rebuild");
+      HttpJson.Reply reply = n.admin().get("/admin/projections/" + projection + "/shadow-rebuild");
       assertEquals(200, reply.status(), reply.body().toString());
       String state = reply.body().get("state").asText();
       if (state.equals("done") || state.equals("failed") || System.nanoTime() > deadline) {
@@ -169,9 +160,9 @@ class ShadowRebuildIT {
     void httpLoop(AtomicBoolean running) {
       int i = 0;
       while (running.get()) {
-        HttpJson.Reply popular = read.get("/items/popular?limit=100");
-        HttpJson.Reply sales = read.get("/sales/daily?from=" + LocalDate.now().minusDays(2) + "&to=" + LocalDate.now().plusDays(1));
-        HttpJson.Reply cart = read.get("/carts/" + carts.get(i++ % carts.size()));
+        HttpJson.Reply popular = n.read().get("/items/popular?limit=100");
+        HttpJson.Reply sales = n.read().get("/sales/daily?from=" + LocalDate.now().minusDays(2) + "&to=" + LocalDate.now().plusDays(1));
+        HttpJson.Reply cart = n.read().get("/carts/" + carts.get(i++ % carts.size()));
         for (HttpJson.Reply r : List.of(popular, sales, cart)) {
           if (r.status() != 200) {
             failures.add("HTTP " + r.status() + " " + r.body());
@@ -191,7 +182,7 @@ class ShadowRebuildIT {
 
     /** As an analyst would: one connection, a query of the totals over and over. */
     void sqlLoop(AtomicBoolean running) {
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(n.db().url(), n.db().user(), n.db().password());
           java.sql.PreparedStatement totals = c.prepareStatement("""
               SELECT (SELECT COALESCE(sum(quantity_checked_out), 0)::bigint FROM read_model.item_popularity) AS checked_out,
                      (SELECT COALESCE(sum(revenue_cents), 0)::bigint FROM read_model.daily_sales) AS revenue,

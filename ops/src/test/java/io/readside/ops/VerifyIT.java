@@ -35,50 +35,38 @@ class VerifyIT {
   private static final List<String> ALL = List.of("cart-summary", "item-popularity", "daily-sales");
   private static final int LATE_SLICE = 1;
   private static final int EDITED_SLICE = 2;
-  private static DatabaseSettings db;
-  private static ReadsideNode node;
-  private static HttpJson write;
-  private static HttpJson read;
-  private static HttpJson admin;
-  private static Map<String, String> env;
+  private static OneNode n;
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.freshDatabase(VerifyIT.class);
-    Migrations.migrate(db);
     // As in CompletenessAuditIT: a 0.5 s gap window, so a 3 s late commit is skipped for good.
     // eventsByTag, the source that skips a late commit (the default horizon source does not).
-    node = TestNodes.start(db, ReadsideNode.allRoles(), ConfigFactory.parseMap(Map.of(
+    n = OneNode.start(VerifyIT.class, ConfigFactory.parseMap(Map.of(
         "readside.worker.source", "events-by-tag",
         "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
         "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
         "readside.write-side.ask-timeout", "10s",
         "jdbc-journal.circuit-breaker.call-timeout", "10s")));
-    write = new HttpJson(node.writeSideAddress().orElseThrow());
-    read = new HttpJson(node.readApiAddress().orElseThrow());
-    admin = TestNodes.admin(node);
-    env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
-        "READSIDE_SLICES", "4");
   }
 
   @AfterAll
   static void stop() {
-    node.close();
+    n.close();
   }
 
   @Test
   @Order(1)
   void verifyIsQuietOnAHealthyRunAlsoWhileWritesContinue() throws Exception {
-    new CartScenario(write, 11, 40).run(300);
+    new CartScenario(n.write(), 11, 40).run(300);
     java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-    CartScenario ongoing = new CartScenario(write, 12, 40);
+    CartScenario ongoing = new CartScenario(n.write(), 12, 40);
     CompletableFuture<Void> more = CompletableFuture.runAsync(() -> {
       while (writing.get()) {
         ongoing.run(5);
       }
     });
     for (String projection : ALL) {
-      Jar.Result cli = Jar.run(env, "verify", projection);
+      Jar.Result cli = Jar.run(n.databaseEnv(), "verify", projection);
       assertEquals(0, cli.exit(), cli.output());
       assertTrue(cli.output().contains(projection + ": equal; 0 difference(s)"), cli.output());
       // The summary line (events replayed, time) is the figure the README quotes.
@@ -104,32 +92,32 @@ class VerifyIT {
     String cart = TestNodes.cartInSlice("hand-", EDITED_SLICE);
     String item = "hand-item-" + cart;
     add(cart, item, 2, 150);
-    HttpJson.Reply checkout = write.post("/carts/" + cart + "/checkout", "");
+    HttpJson.Reply checkout = n.write().post("/carts/" + cart + "/checkout", "");
     assertEquals(200, checkout.status(), checkout.body().toString());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     eventually(Duration.ofSeconds(15), () -> {
-      assertEquals(2L, TestSql.longValue(db, "SELECT COALESCE(sum(quantity_checked_out), 0)::bigint FROM read_model.item_popularity_by_slice WHERE item_id = '" + item + "'"));
-      assertEquals(200, read.get("/carts/" + cart + "?minSeqNr=2&waitMs=5000").status());
-      assertEquals(1L, TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice WHERE slice = " + EDITED_SLICE + " AND day = '" + today + "'"));
+      assertEquals(2L, TestSql.longValue(n.db(), "SELECT COALESCE(sum(quantity_checked_out), 0)::bigint FROM read_model.item_popularity_by_slice WHERE item_id = '" + item + "'"));
+      assertEquals(200, n.read().get("/carts/" + cart + "?minSeqNr=2&waitMs=5000").status());
+      assertEquals(1L, TestSql.longValue(n.db(), "SELECT count(*) FROM read_model.daily_sales_by_slice WHERE slice = " + EDITED_SLICE + " AND day = '" + today + "'"));
     });
     for (String projection : ALL) {
       assertTrue(verify(projection, "?slice=" + EDITED_SLICE).get("equal").asBoolean(), projection);
     }
 
-    TestSql.update(db, "UPDATE read_model.cart_summary SET total_cents = total_cents + 1 WHERE cart_id = '" + cart + "'");
-    TestSql.update(db, "UPDATE read_model.cart_line SET quantity = quantity + 5 WHERE cart_id = '" + cart + "'");
-    TestSql.update(db, "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = quantity_checked_out + 7 WHERE item_id = '" + item + "'");
-    TestSql.update(db, "UPDATE read_model.daily_sales_by_slice SET revenue_cents = revenue_cents + 9 WHERE slice = " + EDITED_SLICE + " AND day = '" + today + "'");
+    TestSql.update(n.db(), "UPDATE read_model.cart_summary SET total_cents = total_cents + 1 WHERE cart_id = '" + cart + "'");
+    TestSql.update(n.db(), "UPDATE read_model.cart_line SET quantity = quantity + 5 WHERE cart_id = '" + cart + "'");
+    TestSql.update(n.db(), "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = quantity_checked_out + 7 WHERE item_id = '" + item + "'");
+    TestSql.update(n.db(), "UPDATE read_model.daily_sales_by_slice SET revenue_cents = revenue_cents + 9 WHERE slice = " + EDITED_SLICE + " AND day = '" + today + "'");
     try {
-      Jar.Result carts = Jar.run(env, "verify", "cart-summary", "--slice", String.valueOf(EDITED_SLICE));
+      Jar.Result carts = Jar.run(n.databaseEnv(), "verify", "cart-summary", "--slice", String.valueOf(EDITED_SLICE));
       assertEquals(3, carts.exit(), carts.output());
       assertTrue(carts.output().contains("read_model.cart_summary cart_id=" + cart + " (slice 2): total_cents live 301, replayed 300"), carts.output());
       assertTrue(carts.output().contains("read_model.cart_line cart_id=" + cart + " item_id=" + item + " (slice 2): quantity live 7, replayed 2"), carts.output());
       assertTrue(carts.output().contains("cart-summary: DIFFERENT; 2 difference(s)"), carts.output());
-      Jar.Result items = Jar.run(env, "verify", "item-popularity", "--slice", String.valueOf(EDITED_SLICE));
+      Jar.Result items = Jar.run(n.databaseEnv(), "verify", "item-popularity", "--slice", String.valueOf(EDITED_SLICE));
       assertEquals(3, items.exit(), items.output());
       assertTrue(items.output().contains("read_model.item_popularity_by_slice item_id=" + item + " slice=2 (slice 2): quantity_checked_out live 9, replayed 2"), items.output());
-      Jar.Result sales = Jar.run(env, "verify", "daily-sales", "--slice", String.valueOf(EDITED_SLICE));
+      Jar.Result sales = Jar.run(n.databaseEnv(), "verify", "daily-sales", "--slice", String.valueOf(EDITED_SLICE));
       assertEquals(3, sales.exit(), sales.output());
       assertTrue(sales.output().contains("read_model.daily_sales_by_slice day=" + today + " slice=2 (slice 2): revenue_cents live "), sales.output());
 
@@ -153,10 +141,10 @@ class VerifyIT {
       assertEquals(List.of("revenue_cents"), strings(day.get("columns")));
       assertEquals(9, day.get("live").get("revenue_cents").asLong() - day.get("replayed").get("revenue_cents").asLong());
     } finally {
-      TestSql.update(db, "UPDATE read_model.cart_summary SET total_cents = total_cents - 1 WHERE cart_id = '" + cart + "'");
-      TestSql.update(db, "UPDATE read_model.cart_line SET quantity = quantity - 5 WHERE cart_id = '" + cart + "'");
-      TestSql.update(db, "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = quantity_checked_out - 7 WHERE item_id = '" + item + "'");
-      TestSql.update(db, "UPDATE read_model.daily_sales_by_slice SET revenue_cents = revenue_cents - 9 WHERE slice = " + EDITED_SLICE + " AND day = '" + today + "'");
+      TestSql.update(n.db(), "UPDATE read_model.cart_summary SET total_cents = total_cents - 1 WHERE cart_id = '" + cart + "'");
+      TestSql.update(n.db(), "UPDATE read_model.cart_line SET quantity = quantity - 5 WHERE cart_id = '" + cart + "'");
+      TestSql.update(n.db(), "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = quantity_checked_out - 7 WHERE item_id = '" + item + "'");
+      TestSql.update(n.db(), "UPDATE read_model.daily_sales_by_slice SET revenue_cents = revenue_cents - 9 WHERE slice = " + EDITED_SLICE + " AND day = '" + today + "'");
     }
     for (String projection : ALL) {
       assertTrue(verify(projection, "?slice=" + EDITED_SLICE).get("equal").asBoolean(), projection);
@@ -173,17 +161,17 @@ class VerifyIT {
     add(lateAdd, "late-first-" + lateAdd, 1, 100);
     add(lateCheckout, checkedOutLate, 1, 100);
     // Each cart's second write holds its transaction open for 3 s after its ordering is taken.
-    TestSql.update(db, """
+    TestSql.update(n.db(), """
         CREATE OR REPLACE FUNCTION test_verify_late_commit() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$""");
-    TestSql.update(db, "CREATE TRIGGER test_verify_late_commit BEFORE INSERT ON event_journal FOR EACH ROW "
+    TestSql.update(n.db(), "CREATE TRIGGER test_verify_late_commit BEFORE INSERT ON event_journal FOR EACH ROW "
         + "WHEN (NEW.sequence_number = 2 AND (NEW.persistence_id = 'ShoppingCart|" + lateAdd
         + "' OR NEW.persistence_id = 'ShoppingCart|" + lateCheckout + "')) EXECUTE FUNCTION test_verify_late_commit()");
     long last;
     try {
       CompletableFuture<Long> a = CompletableFuture.supplyAsync(() -> add(lateAdd, addedLate, 1, 100));
       CompletableFuture<Long> b = CompletableFuture.supplyAsync(() -> {
-        HttpJson.Reply r = write.post("/carts/" + lateCheckout + "/checkout", "");
+        HttpJson.Reply r = n.write().post("/carts/" + lateCheckout + "/checkout", "");
         assertEquals(200, r.status(), r.body().toString());
         return r.body().get("seqNr").asLong();
       });
@@ -197,11 +185,11 @@ class VerifyIT {
       }
       assertEquals(2, a.get());
       assertEquals(2, b.get());
-      assertEquals(200, read.get("/carts/" + other + "?minSeqNr=" + last + "&waitMs=10000").status());
+      assertEquals(200, n.read().get("/carts/" + other + "?minSeqNr=" + last + "&waitMs=10000").status());
     } finally {
-      TestSql.update(db, "DROP TRIGGER test_verify_late_commit ON event_journal");
+      TestSql.update(n.db(), "DROP TRIGGER test_verify_late_commit ON event_journal");
     }
-    assertEquals(1, read.get("/carts/" + lateCheckout).body().get("seqNr").asLong(), "the checkout was skipped");
+    assertEquals(1, n.read().get("/carts/" + lateCheckout).body().get("seqNr").asLong(), "the checkout was skipped");
 
     eventually(Duration.ofSeconds(15), () -> {
       JsonNode carts = verify("cart-summary", "?slice=" + LATE_SLICE);
@@ -228,21 +216,21 @@ class VerifyIT {
       assertEquals(100, longOf(day.get("replayed"), "revenue_cents") - longOf(day.get("live"), "revenue_cents"), day.toString());
     });
     for (String projection : ALL) {
-      Jar.Result cli = Jar.run(env, "verify", projection, "--slice", String.valueOf(LATE_SLICE));
+      Jar.Result cli = Jar.run(n.databaseEnv(), "verify", projection, "--slice", String.valueOf(LATE_SLICE));
       assertEquals(3, cli.exit(), cli.output());
       assertTrue(cli.output().contains(projection + ": DIFFERENT"), cli.output());
     }
-    Jar.Result items = Jar.run(env, "verify", "item-popularity", "--slice", String.valueOf(LATE_SLICE));
+    Jar.Result items = Jar.run(n.databaseEnv(), "verify", "item-popularity", "--slice", String.valueOf(LATE_SLICE));
     assertTrue(items.output().contains("item_id=" + addedLate + " slice=1 (slice 1): only in the replay"), items.output());
     assertTrue(items.output().contains("item_id=" + checkedOutLate + " slice=1 (slice 1): quantity_in_carts live 1, replayed 0; quantity_checked_out live 0, replayed 1"), items.output());
 
     // A rebuild replays the slice from the journal as it is now; verify is quiet after it.
     for (String projection : ALL) {
-      assertEquals(200, admin.post("/admin/projections/" + projection + "/rebuild?slice=" + LATE_SLICE, "").status());
+      assertEquals(200, n.admin().post("/admin/projections/" + projection + "/rebuild?slice=" + LATE_SLICE, "").status());
     }
-    assertEquals(200, read.get("/carts/" + lateCheckout + "?minSeqNr=2&waitMs=10000").status());
+    assertEquals(200, n.read().get("/carts/" + lateCheckout + "?minSeqNr=2&waitMs=10000").status());
     for (String projection : ALL) {
-      Jar.Result cli = Jar.run(env, "verify", projection, "--slice", String.valueOf(LATE_SLICE));
+      Jar.Result cli = Jar.run(n.databaseEnv(), "verify", projection, "--slice", String.valueOf(LATE_SLICE));
       assertEquals(0, cli.exit(), cli.output());
       assertTrue(verify(projection, "?slice=" + LATE_SLICE).get("equal").asBoolean(), projection);
     }
@@ -251,20 +239,20 @@ class VerifyIT {
   @Test
   @Order(4)
   void theRouteNeedsTheTokenAndAKnownProjectionAndSlice() {
-    assertEquals(401, new HttpJson(node.adminAddress().orElseThrow()).get("/admin/projections/cart-summary/verify").status());
-    assertEquals(404, admin.get("/admin/projections/nope/verify").status());
-    assertEquals(400, admin.get("/admin/projections/cart-summary/verify?slice=4").status());
+    assertEquals(401, new HttpJson(n.node().adminAddress().orElseThrow()).get("/admin/projections/cart-summary/verify").status());
+    assertEquals(404, n.admin().get("/admin/projections/nope/verify").status());
+    assertEquals(400, n.admin().get("/admin/projections/cart-summary/verify?slice=4").status());
   }
 
   private static long add(String cart, String item, int quantity, long price) {
-    HttpJson.Reply r = write.post("/carts/" + cart + "/items",
+    HttpJson.Reply r = n.write().post("/carts/" + cart + "/items",
         "{\"itemId\":\"" + item + "\",\"quantity\":" + quantity + ",\"unitPriceCents\":" + price + "}");
     assertEquals(200, r.status(), r.body().toString());
     return r.body().get("seqNr").asLong();
   }
 
   private static JsonNode verify(String projection, String query) {
-    HttpJson.Reply r = admin.get("/admin/projections/" + projection + "/verify" + query);
+    HttpJson.Reply r = n.admin().get("/admin/projections/" + projection + "/verify" + query);
     assertEquals(200, r.status(), r.body().toString());
     return r.body();
   }
