@@ -135,13 +135,14 @@ public final class CartQueries {
     }
   }
 
+  /** The first entries of item_popularity_total's rank index: as fast with 100,000 items as with 10. */
   public List<PopularItem> popularItems(int limit) throws SQLException {
     try (Connection c = pool.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 """
                 SELECT item_id, quantity_in_carts, quantity_checked_out
-                  FROM read_model.item_popularity
+                  FROM read_model.item_popularity_total
                  ORDER BY quantity_checked_out DESC, quantity_in_carts DESC, item_id
                  LIMIT ?
                 """)) {
