@@ -62,6 +62,23 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       description = "Event sources to measure, each over the same journal (default: ${DEFAULT-VALUE}).")
   List<String> sources;
 
+  @Option(names = "--scenario", defaultValue = "all",
+      description = "write, catch-up or lag (together, as they always ran: write through the carts, catch-up and"
+          + " end-to-end lag per source), read (seeded read model, HTTP load on the read API) or all (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--items", defaultValue = "100000", description = "read: distinct items seeded, 10 per cart (default: ${DEFAULT-VALUE}).")
+  int items;
+
+  @Option(names = "--read-connections", defaultValue = "32", description = "read: concurrent HTTP connections (default: ${DEFAULT-VALUE}).")
+  int readConnections;
+
+  @Option(names = "--read-seconds", defaultValue = "15", description = "read: measured seconds per route (default: ${DEFAULT-VALUE}).")
+  int readSeconds;
+
+  @Option(names = "--read-warmup-seconds", defaultValue = "5", description = "read: unmeasured seconds per route first (default: ${DEFAULT-VALUE}).")
+  int readWarmupSeconds;
+
   @Spec
   CommandSpec spec;
 
@@ -83,35 +100,45 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       db = DatabaseSettings.fromConfig(base);
       out.println("using DATABASE_URL " + db.url() + " (it should be an empty database)");
     }
+    if (!List.of("all", "write", "catch-up", "lag", "read").contains(scenario)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, write, catch-up, lag or read");
+    }
     try {
       Migrations.migrate(db);
       List<String[]> rows = new ArrayList<>();
-      try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
-        out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
-        out.flush();
-        double writeSeconds = write(writer, events);
-        rows.add(row("", "write through persistent carts", events, writeSeconds));
-
-        for (String source : sources) {
-          Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
-          resetProjections(db, base.getInt("readside.slices"));
-          out.printf("[%s] catching up 3 projections from offset 0 ...%n", source);
+      if (!scenario.equals("read")) {
+        try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
+          out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
           out.flush();
-          Config workerConfig = ConfigFactory.parseMap(Map.of("readside.worker.source", source)).withFallback(base);
-          long start = System.nanoTime();
-          try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
-            awaitCaughtUp(db, Duration.ofMinutes(30));
-            double catchUp = (System.nanoTime() - start) / 1e9;
-            rows.add(row(source, "catch-up, each of 3 projections", events, catchUp));
+          double writeSeconds = write(writer, events);
+          rows.add(row("", "write through persistent carts", events, writeSeconds));
 
-            out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
+          for (String source : sources) {
+            Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
+            resetProjections(db, base.getInt("readside.slices"));
+            out.printf("[%s] catching up 3 projections from offset 0 ...%n", source);
             out.flush();
-            List<Double> lags = lag(writer, source);
-            Collections.sort(lags);
-            rows.add(new String[] {source, "end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
-                String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+            Config workerConfig = ConfigFactory.parseMap(Map.of("readside.worker.source", source)).withFallback(base);
+            long start = System.nanoTime();
+            try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
+              awaitCaughtUp(db, Duration.ofMinutes(30));
+              double catchUp = (System.nanoTime() - start) / 1e9;
+              rows.add(row(source, "catch-up, each of 3 projections", events, catchUp));
+
+              out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
+              out.flush();
+              List<Double> lags = lag(writer, source);
+              Collections.sort(lags);
+              rows.add(new String[] {source, "end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
+                  String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+            }
           }
         }
+      }
+      if (scenario.equals("read") || scenario.equals("all")) {
+        ReadBench.Settings settings = new ReadBench.Settings(
+            items, 10, readConnections, Duration.ofSeconds(readWarmupSeconds), Duration.ofSeconds(readSeconds));
+        rows.addAll(new ReadBench(settings, out).run(base, db));
       }
       out.println();
       out.printf("%-14s %-42s %10s %26s %14s%n", "source", "measure", "events", "time / figure", "events/s");
@@ -181,7 +208,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     CartCommand create(org.apache.pekko.actor.typed.ActorRef<CartReply> replyTo);
   }
 
-  private static void awaitCaughtUp(DatabaseSettings db, Duration timeout) throws Exception {
+  static void awaitCaughtUp(DatabaseSettings db, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
       while (System.nanoTime() < deadline) {
