@@ -12,10 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,6 +62,11 @@ final class AdminCommand {
 
   /** Sends the request, prints the answer (pretty JSON) and returns the exit code: 0 on 2xx, 1 otherwise. */
   int call(PrintWriter out, String method, String path, String body) throws Exception {
+    return send(out, method, path, body) == null ? 1 : 0;
+  }
+
+  /** Sends the request and prints the answer; the answer, or null when it was an error (already reported on stderr). */
+  JsonNode send(PrintWriter out, String method, String path, String body) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
             .timeout(Duration.ofSeconds(120))
@@ -71,10 +78,10 @@ final class AdminCommand {
     JsonNode json = Json.MAPPER.readTree(response.body().isEmpty() ? "{}" : response.body());
     if (response.statusCode() >= 300) {
       spec.commandLine().getErr().printf("readside admin: %d %s: %s%n", response.statusCode(), json.path("error").asText(), json.path("message").asText());
-      return 1;
+      return null;
     }
     out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-    return 0;
+    return json;
   }
 
   JsonNode get(String path) throws Exception {
@@ -150,6 +157,27 @@ final class AdminCommand {
     int post(String action) throws Exception {
       return admin.call(out(), "POST", "/admin/projections/" + projection + "/" + action + sliceQuery(slice), "");
     }
+
+    /** Runs the action; with --wait, follows the slices it changed until they have caught up. */
+    int postAndMaybeWait(String action, String body, AdminWait.Options waiting) throws Exception {
+      JsonNode result = admin.send(out(), "POST", "/admin/projections/" + projection + "/" + action + sliceQuery(slice), body);
+      if (result == null) {
+        return AdminWait.FAILED;
+      }
+      if (!waiting.wait || result.path("dryRun").asBoolean()) {
+        return 0;
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      List<AdminWait.Followed> followed = AdminWait.followed(result, err);
+      if (followed == null) {
+        return AdminWait.FAILED;
+      }
+      if (followed.isEmpty()) {
+        err.println("readside admin: nothing to replay");
+        return 0;
+      }
+      return AdminWait.follow(admin, projection, followed, Duration.ofSeconds(waiting.timeoutSeconds), err);
+    }
   }
 
   @Command(name = "pause", description = "Pauses a projection (persisted; survives restarts).")
@@ -168,11 +196,31 @@ final class AdminCommand {
     }
   }
 
-  @Command(name = "rebuild", description = "Deletes a slice's rows and resets its offset in one transaction, then replays it.")
+  @Command(name = "rebuild", description = {
+      "Deletes a slice's rows and resets its offset in one transaction, then replays it.",
+      "With --shadow: builds every slice again into shadow tables while the live ones keep serving, then swaps them in one transaction."})
   static final class Rebuild extends SliceAction {
+    @Mixin
+    AdminWait.Options waiting;
+
+    @Option(names = "--shadow", description = "Blue/green: no empty or partial table is ever visible (every slice; not with --slice).")
+    boolean shadow;
+
     @Override
     public Integer call() throws Exception {
-      return post("rebuild");
+      if (!shadow) {
+        return postAndMaybeWait("rebuild", "", waiting);
+      }
+      if (slice != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--shadow rebuilds every slice at once; leave out --slice");
+      }
+      JsonNode started = admin.send(out(), "POST", "/admin/projections/" + projection + "/rebuild?shadow=true", "");
+      if (started == null) {
+        return AdminWait.FAILED;
+      }
+      return waiting.wait
+          ? AdminWait.followShadow(admin, projection, Duration.ofSeconds(waiting.timeoutSeconds), spec.commandLine().getErr())
+          : 0;
     }
   }
 
@@ -192,6 +240,9 @@ final class AdminCommand {
     @Option(names = "--dry-run", description = "Only count the events that would be replayed.")
     boolean dryRun;
 
+    @Mixin
+    AdminWait.Options waiting;
+
     @Override
     public Integer call() throws Exception {
       ObjectNode body = Json.MAPPER.createObjectNode();
@@ -201,7 +252,7 @@ final class AdminCommand {
         body.put("toTimestamp", target.toTimestamp);
       }
       body.put("dryRun", dryRun);
-      return admin.call(out(), "POST", "/admin/projections/" + projection + "/rewind" + sliceQuery(slice), body.toString());
+      return postAndMaybeWait("rewind", body.toString(), waiting);
     }
   }
 

@@ -92,7 +92,10 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     Path dataDir = null;
     DatabaseSettings db;
     if (base.getString("readside.database.url").isBlank()) {
+      DevLib.requireEmbeddedPostgres("bench");
       dataDir = Files.createTempDirectory("readside-bench-pg");
+      out.println("starting an embedded PostgreSQL 17 in " + dataDir + " ...");
+      out.flush();
       embedded = EmbeddedPostgresServer.start(dataDir, 0, true);
       embedded.ensureDatabase("bench");
       db = embedded.settings("bench");
@@ -104,6 +107,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, write, catch-up, lag or read");
     }
     try {
+      out.println("migrating, then starting the write side ...");
+      out.flush();
       Migrations.migrate(db);
       List<String[]> rows = new ArrayList<>();
       if (!scenario.equals("read")) {
@@ -182,8 +187,15 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     ClusterSharding sharding = ClusterSharding.get(node.system());
     Semaphore inFlight = new Semaphore(concurrency);
     List<CompletableFuture<?>> pending = new ArrayList<>();
+    PrintWriter err = spec.commandLine().getErr();
+    int tenth = Math.max(1, count / 10);
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
+      if (i > 0 && i % tenth == 0) {
+        // Sent, with at most --concurrency still unanswered: the progress of the write phase.
+        err.printf("  %,d / %,d events sent (%.0f/s)%n", i, count, i / ((System.nanoTime() - start) / 1e9));
+        err.flush();
+      }
       String cart = "bench-" + (i % carts);
       int round = i / carts;
       int item = round / 2;

@@ -41,6 +41,7 @@ final class DevCommand implements Callable<Integer> {
     EmbeddedPostgresServer embedded = null;
     DatabaseSettings db;
     if (config.getString("readside.database.url").isBlank()) {
+      DevLib.requireEmbeddedPostgres("dev");
       System.out.println("Starting embedded PostgreSQL 17 (data in " + dataDir.toAbsolutePath() + (fresh ? ", fresh" : "") + ") ...");
       embedded = EmbeddedPostgresServer.start(dataDir, pgPort, fresh);
       embedded.ensureDatabase(DATABASE);
@@ -48,8 +49,10 @@ final class DevCommand implements Callable<Integer> {
     } else {
       db = DatabaseSettings.fromConfig(config);
     }
+    System.out.println("Migrating " + db.url() + " ...");
     MigrateResult migrated = Migrations.migrate(db);
     System.out.println("Migrations: " + migrated.migrationsExecuted + " applied.");
+    System.out.println("Starting the write side, projection worker, read API and admin endpoint (one cluster node) ...");
     ReadsideNode node = ReadsideNode.start(config, db, ReadsideNode.allRoles());
     printBanner(db, embedded, node, adminToken);
     node.system().getWhenTerminated().toCompletableFuture().get();
@@ -72,6 +75,7 @@ final class DevCommand implements Callable<Integer> {
     b.append("  write side  ").append(write).append('\n');
     b.append("  read API    ").append(read).append('\n');
     b.append("  admin       ").append(admin).append("   token: ").append(adminToken).append('\n');
+    b.append("  console     ").append(admin).append("/console   (in a browser; sign in with the token)\n");
     b.append("\nTry:\n");
     b.append("  curl -s -X POST ").append(write).append("/carts/cart-1/items -H 'Content-Type: application/json' -d '{\"itemId\":\"apple\",\"quantity\":2,\"unitPriceCents\":150}'\n");
     b.append("  curl -s '").append(read).append("/carts/cart-1?minSeqNr=1&waitMs=2000'\n");

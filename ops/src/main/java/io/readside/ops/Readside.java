@@ -2,11 +2,14 @@ package io.readside.ops;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The one jar's entry point: every deployable is a sub-command. */
 @Command(
     name = "readside",
     mixinStandardHelpOptions = true,
+    // Inherited: every sub-command, at every depth, answers --help and --version.
+    scope = ScopeType.INHERIT,
     version = "readside 0.1.0",
     description = "CQRS read-model projection worker for Apache Pekko.",
     subcommands = {

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import com.zaxxer.hikari.HikariDataSource;
+import io.readside.platform.ConnectionBudget;
 import io.readside.platform.DatabaseSettings;
+import io.readside.platform.HealthPool;
 import io.readside.platform.NodeMetrics;
 import io.readside.platform.PekkoConfig;
 import io.readside.platform.Pools;
@@ -19,7 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -32,6 +36,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
  * One JVM's share of Readside: an actor system with the asked-for roles, its pools, and its HTTP
@@ -51,8 +57,14 @@ public final class ReadsideNode implements AutoCloseable {
     this.admin = admin;
   }
 
+  /** Connections of the admin endpoint's pool (rebuild, rewind, audit, dead letters). */
+  static final int ADMIN_POOL_SIZE = 4;
+
   public static ReadsideNode start(Config base, DatabaseSettings db, Set<Role> roles) {
     Config config = nodeConfig(base, db, roles);
+    if (config.getBoolean("readside.database.connection-budget-check")) {
+      connectionBudget(config, roles).check(db);
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "readside", config);
     try {
       if (isClustered(roles)) {
@@ -64,7 +76,7 @@ public final class ReadsideNode implements AutoCloseable {
       if (roles.contains(Role.ADMIN)) {
         // First, so a missing token stops the node before anything else starts.
         Admin.Settings settings = Admin.Settings.fromConfig(config);
-        HikariDataSource pool = pool(system, "admin", db, 4);
+        HikariDataSource pool = pool(system, "admin", db, ADMIN_POOL_SIZE);
         admin = Optional.of(Admin.start(system, settings, pool, Projections.all(), config.getInt("readside.slices")));
       }
       if (roles.contains(Role.WRITE)) {
@@ -88,6 +100,41 @@ public final class ReadsideNode implements AutoCloseable {
     }
   }
 
+  /** The maximum size of every pool this node's roles open (ReadsideNode.start creates them). */
+  static ConnectionBudget connectionBudget(Config config, Set<Role> roles) {
+    Map<String, Integer> pools = new LinkedHashMap<>();
+    if (roles.contains(Role.WRITE) || roles.contains(Role.PROJECTION)) {
+      // The journal's Slick pool: the write side's journal and snapshot store, the workers' read journal.
+      pools.put("journal", config.getInt("readside.journal.pool-size"));
+    }
+    if (roles.contains(Role.PROJECTION)) {
+      pools.put("projections", Worker.Settings.fromConfig(config).poolSize());
+    }
+    if (roles.contains(Role.ADMIN)) {
+      pools.put("admin", ADMIN_POOL_SIZE);
+    }
+    if (roles.contains(Role.READ_API)) {
+      pools.put("read-api", ReadApi.Settings.fromConfig(config).poolSize());
+    }
+    pools.put("health", HealthPool.MAXIMUM_SIZE);
+    return new ConnectionBudget(nodeName(roles), pools);
+  }
+
+  private static String nodeName(Set<Role> roles) {
+    if (roles.equals(allRoles())) {
+      return "dev";
+    }
+    if (roles.contains(Role.PROJECTION)) {
+      return "worker";
+    }
+    return roles.stream().map(r -> switch (r) {
+      case WRITE -> "write-side";
+      case PROJECTION -> "worker";
+      case ADMIN -> "admin";
+      case READ_API -> "read-api";
+    }).collect(java.util.stream.Collectors.joining("+"));
+  }
+
   static Config nodeConfig(Config base, DatabaseSettings db, Set<Role> roles) {
     List<String> clusterRoles =
         roles.stream().map(r -> r.clusterRole).filter(r -> r != null).toList();
@@ -109,8 +156,26 @@ public final class ReadsideNode implements AutoCloseable {
     return roles.stream().anyMatch(r -> r.clustered);
   }
 
-  /** Seed nodes from readside.cluster.seed-nodes (comma separated); none means a cluster of one. */
+  /**
+   * readside.cluster.formation: {@code seed-nodes} joins readside.cluster.seed-nodes (comma
+   * separated; none means a cluster of one); {@code bootstrap} starts Pekko Management and Cluster
+   * Bootstrap, which find the other nodes by service discovery (config locally, the Kubernetes API
+   * in a cluster) and let the lowest-addressed contact point form the cluster.
+   */
   private static void joinCluster(ActorSystem<?> system, Config config) {
+    String formation = config.getString("readside.cluster.formation");
+    switch (formation) {
+      case "seed-nodes" -> joinSeedNodes(system, config);
+      case "bootstrap" -> {
+        PekkoManagement.get(system.classicSystem()).start().toCompletableFuture().join();
+        ClusterBootstrap.get(system.classicSystem()).start();
+      }
+      default -> throw new IllegalArgumentException(
+          "readside.cluster.formation (CLUSTER_FORMATION) must be seed-nodes or bootstrap, not '" + formation + "'");
+    }
+  }
+
+  private static void joinSeedNodes(ActorSystem<?> system, Config config) {
     Cluster cluster = Cluster.get(system);
     String seeds = config.getString("readside.cluster.seed-nodes").trim();
     if (seeds.isEmpty()) {

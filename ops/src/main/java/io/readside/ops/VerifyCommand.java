@@ -66,7 +66,8 @@ final class VerifyCommand implements Callable<Integer> {
     ProjectionVerify.Report report;
     try {
       ProjectionVerify verify = new ProjectionVerify(
-          () -> DriverManager.getConnection(db.url(), db.user(), db.password()), SerializationExtension.get(system));
+          () -> DriverManager.getConnection(db.url(), db.user(), db.password()), SerializationExtension.get(system),
+          io.readside.projections.Worker.Source.fromConfig(config));
       report = verify.run(p, chosen, progress(err));
     } finally {
       system.terminate();

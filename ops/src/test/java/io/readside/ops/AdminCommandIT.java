@@ -71,7 +71,9 @@ class AdminCommandIT {
     Run run = admin("status");
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().startsWith("PROJECTION"), run.out());
-    assertEquals(1 + 3 * 4, run.out().strip().lines().count(), run.out());
+    // A header, a row per projection and slice, and with the horizon source a line on what holds it.
+    assertEquals(3 * 4, run.out().lines().filter(l -> l.matches("(cart-summary|item-popularity|daily-sales) .*")).count(), run.out());
+    assertEquals(run.out().contains("horizon source; the horizon is") ? 1 + 3 * 4 + 1 : 1 + 3 * 4, run.out().strip().lines().count(), run.out());
   }
 
   @Test
@@ -103,5 +105,76 @@ class AdminCommandIT {
     assertEquals(0, dry.exit(), dry.err());
     assertTrue(dry.out().contains("\"dryRun\" : true"), dry.out());
     assertEquals(2, admin("rewind", "cart-summary").exit(), "picocli usage error without a target");
+  }
+
+  private static void writeToSlice(int slice, int events) {
+    HttpJson write = new HttpJson(node.writeSideAddress().orElseThrow());
+    String cart = TestNodes.cartInSlice("wait-" + slice + "-", slice);
+    for (int i = 0; i < events; i++) {
+      assertEquals(200, write.post("/carts/" + cart + "/items", "{\"itemId\":\"w" + i + "\",\"quantity\":1,\"unitPriceCents\":5}").status());
+    }
+  }
+
+  @Test
+  void rebuildWaitFollowsTheReplayWithAProgressBarAndExitsZeroWhenCaughtUp() {
+    writeToSlice(1, 6);
+    Run run = admin("rebuild", "item-popularity", "--slice", "1", "--wait");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("\"action\" : \"rebuild\""), run.out());
+    // The last line of the bar: every event of the slice (this test's six, and any other cart's there) replayed.
+    assertTrue(java.util.regex.Pattern.compile("\\] ([0-9]+) / \\1 events 100%.*done").matcher(run.err()).find(), run.err());
+    assertTrue(run.err().contains("item-popularity caught up on slice 1"), run.err());
+    assertTrue(TestSql.longValue(db, "SELECT count(*) FROM read_model.item_popularity_by_slice WHERE slice = 1") >= 6);
+  }
+
+  @Test
+  void rebuildWaitOnAPausedSliceTimesOutWithExitCodeFourAndSaysWhy() {
+    writeToSlice(3, 2);
+    assertEquals(0, admin("pause", "daily-sales", "--slice", "3").exit());
+    try {
+      Run run = admin("rebuild", "daily-sales", "--slice", "3", "--wait", "--timeout", "2");
+      assertEquals(AdminWait.TIMED_OUT, run.exit(), run.err());
+      assertTrue(run.err().matches("(?s).*timed out after 2 s with 0 of [0-9]+ events replayed.*"), run.err());
+      assertTrue(run.err().contains("slice 3 is paused"), run.err());
+    } finally {
+      assertEquals(0, admin("resume", "daily-sales", "--slice", "3").exit());
+    }
+  }
+
+  @Test
+  void rewindWaitFollowsTheOffsetBackToWhereItWas() {
+    writeToSlice(2, 3);
+    // Rewound while the slice may still be catching up: wait until it has, so there is something to rewind.
+    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> assertEquals(0, TestSql.longValue(db,
+        "SELECT lag_events FROM read_model.projection_status WHERE projection_name = 'cart-summary' AND slice = 2")));
+    Run run = admin("rewind", "cart-summary", "--slice", "2", "--to-offset", "0", "--wait");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("cart-summary caught up on slice 2"), run.err());
+    Run dry = admin("rewind", "cart-summary", "--slice", "2", "--to-offset", "0", "--dry-run", "--wait");
+    assertEquals(0, dry.exit(), dry.err());
+    assertTrue(dry.err().isEmpty(), "a dry run has nothing to follow: " + dry.err());
+  }
+
+  @Test
+  void rebuildShadowWaitFollowsTheBuildAndTheSwapAndExitsZero() {
+    writeToSlice(0, 3);
+    Run run = admin("rebuild", "daily-sales", "--shadow", "--wait");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("\"state\" : \"building\""), run.out());
+    assertTrue(run.err().contains("daily-sales rebuilt in shadow and swapped in"), run.err());
+    assertTrue(run.err().matches("(?s).*\\] ([0-9]+) / \\1 events 100%.*"), run.err());
+    Run withSlice = admin("rebuild", "daily-sales", "--shadow", "--slice", "1");
+    assertEquals(2, withSlice.exit(), withSlice.err());
+    assertTrue(withSlice.err().contains("leave out --slice"), withSlice.err());
+  }
+
+  @Test
+  void aRefusedActionWithWaitExitsOneWithoutWaiting() {
+    Run refused = admin("rewind", "item-popularity", "--to-offset", "0", "--wait");
+    assertEquals(1, refused.exit());
+    assertTrue(refused.err().contains("409 not_replay_safe"), refused.err());
+    Run unknown = admin("rebuild", "no-such-projection", "--wait");
+    assertEquals(1, unknown.exit());
+    assertTrue(unknown.err().contains("404 unknown_projection"), unknown.err());
   }
 }

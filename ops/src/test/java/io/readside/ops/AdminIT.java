@@ -32,6 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminIT {
+  private static final com.typesafe.config.Config EVENTS_BY_TAG =
+      com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("readside.worker.source", "events-by-tag"));
   private static final int SLICES = 4;
   private static DatabaseSettings db;
   private static ReadsideNode front;
@@ -45,8 +47,10 @@ class AdminIT {
   static void start() {
     db = TestDatabase.freshDatabase(AdminIT.class);
     Migrations.migrate(db);
-    front = TestNodes.start(db, EnumSet.of(Role.WRITE, Role.READ_API, Role.ADMIN));
-    worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION));
+    // Journal-ordering offsets (events-by-tag): these tests read and compare raw offsets. The
+    // operations on horizon offsets are shown by HorizonSourceIT and every suite that runs the default.
+    front = TestNodes.start(db, EnumSet.of(Role.WRITE, Role.READ_API, Role.ADMIN), EVENTS_BY_TAG);
+    worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION), EVENTS_BY_TAG);
     write = new HttpJson(front.writeSideAddress().orElseThrow());
     read = new HttpJson(front.readApiAddress().orElseThrow());
     admin = TestNodes.admin(front);
@@ -145,7 +149,7 @@ class AdminIT {
     assertEquals(offset0 / 2, rewound.get("slices").get(0).get("offsetAfter").asLong(), rewound.toString());
     assertEquals(offset0 / 2, TestSql.longValue(db, "SELECT current_offset::bigint FROM pekko_projection_offset_store WHERE projection_name = 'cart-summary' AND projection_key = 'carts-0'"));
 
-    worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION));
+    worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION), EVENTS_BY_TAG);
     // The paused slice started paused and stays behind; everything else catches up.
     eventually(Duration.ofSeconds(60), () -> {
       JsonNode s = sliceStatus("daily-sales", 3);

@@ -14,6 +14,9 @@ class BenchCommandIT {
     Jar.Result result = Jar.run(Map.of(), "bench", "--scenario", "catch-up", "--events", "600", "--carts", "30", "--lag-samples", "10");
     assertEquals(0, result.exit(), result.output());
     String out = result.output();
+    // What it is doing, as it goes.
+    assertTrue(out.contains("starting an embedded PostgreSQL 17"), out);
+    assertTrue(out.matches("(?s).*  [0-9,]+ / 600 events sent \\([0-9]+/s\\).*"), out);
     assertTrue(out.contains("write through persistent carts"), out);
     assertTrue(out.contains("catch-up, each of 3 projections"), out);
     assertTrue(out.contains("end-to-end lag (reply -> read API), ms"), out);

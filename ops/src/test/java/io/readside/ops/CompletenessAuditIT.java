@@ -39,7 +39,9 @@ class CompletenessAuditIT {
     Migrations.migrate(db);
     // A 0.5 s gap window (5 x 100 ms) instead of Readside's 10 s, so a 3 s late commit is skipped;
     // and 10 s for a write to answer instead of 1.5 s (ask) and 3 s (journal breaker), so it succeeds.
+    // eventsByTag, the source that skips a late commit (the default horizon source does not).
     node = TestNodes.start(db, ReadsideNode.allRoles(), ConfigFactory.parseMap(Map.of(
+        "readside.worker.source", "events-by-tag",
         "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
         "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
         "readside.write-side.ask-timeout", "10s",

@@ -61,6 +61,9 @@ class DevCommandIT {
       }
       assertTrue(write != null && read != null && psql != null && admin != null && token != null,
           "banner not printed:\n" + String.join("\n", output));
+      // It says what it is doing before the banner, and where the console is.
+      assertTrue(output.stream().anyMatch(l -> l.startsWith("Starting the write side, projection worker")), String.join("\n", output));
+      assertTrue(output.stream().anyMatch(l -> l.matches("\\s+console\\s+http://\\S+/console .*")), String.join("\n", output));
       Thread drain = new Thread(() -> {
         try {
           lines.lines().forEach(output::add);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,9 @@ class LateCommitIT {
     // writer that stalls between statements (GC pause, lost VM) escapes any statement timeout, and
     // that is what the trigger stands in for here.
     try (ProcessCluster cluster = ProcessCluster.start(LateCommitIT.class, 2,
-        List.of("-Dreadside.pools.journal.statement-timeout=60s", "-Dreadside.pools.journal.socket-timeout=90s"))) {
+        // eventsByTag, the source that skips a late commit (the default horizon source applies it: HorizonSourceIT).
+        List.of("-Dreadside.pools.journal.statement-timeout=60s", "-Dreadside.pools.journal.socket-timeout=90s"),
+        Map.of("READSIDE_WORKER_SOURCE", "events-by-tag"))) {
       HttpJson write = cluster.write();
       CartScenario scenario = new CartScenario(write, 47, 600);
       scenario.run(100);

@@ -27,8 +27,10 @@ final class ProcessCluster implements AutoCloseable {
   final NodeProcess readApi;
   private final Path logs;
   private final String seed;
+  private final Map<String, String> everyNodeEnv;
 
-  private ProcessCluster(Class<?> test, int workerCount) {
+  private ProcessCluster(Class<?> test, int workerCount, Map<String, String> everyNodeEnv) {
+    this.everyNodeEnv = Map.copyOf(everyNodeEnv);
     db = TestDatabase.freshDatabase(test);
     Migrations.migrate(db);
     logs = Path.of("target", "fault-logs", test.getSimpleName());
@@ -49,7 +51,12 @@ final class ProcessCluster implements AutoCloseable {
 
   /** The same, with JVM options for the write side (system properties override its config). */
   static ProcessCluster start(Class<?> test, int workerCount, List<String> writeSideJvmArgs) {
-    ProcessCluster cluster = new ProcessCluster(test, workerCount);
+    return start(test, workerCount, writeSideJvmArgs, Map.of());
+  }
+
+  /** The same, with environment variables for every node (e.g. READSIDE_WORKER_SOURCE). */
+  static ProcessCluster start(Class<?> test, int workerCount, List<String> writeSideJvmArgs, Map<String, String> everyNodeEnv) {
+    ProcessCluster cluster = new ProcessCluster(test, workerCount, everyNodeEnv);
     cluster.writeSide.withJvmArgs(writeSideJvmArgs);
     try {
       cluster.writeSide.start();
@@ -77,7 +84,8 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   private Map<String, String> env(Map<String, String> own) {
-    Map<String, String> env = new HashMap<>(own);
+    Map<String, String> env = new HashMap<>(everyNodeEnv);
+    env.putAll(own);
     env.put("DATABASE_URL", db.url());
     env.put("DATABASE_USER", db.user());
     env.put("DATABASE_PASSWORD", db.password());

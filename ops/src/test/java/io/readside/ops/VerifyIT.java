@@ -47,7 +47,9 @@ class VerifyIT {
     db = TestDatabase.freshDatabase(VerifyIT.class);
     Migrations.migrate(db);
     // As in CompletenessAuditIT: a 0.5 s gap window, so a 3 s late commit is skipped for good.
+    // eventsByTag, the source that skips a late commit (the default horizon source does not).
     node = TestNodes.start(db, ReadsideNode.allRoles(), ConfigFactory.parseMap(Map.of(
+        "readside.worker.source", "events-by-tag",
         "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
         "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
         "readside.write-side.ask-timeout", "10s",

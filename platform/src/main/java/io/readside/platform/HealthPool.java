@@ -24,6 +24,9 @@ public final class HealthPool implements Extension {
         }
       };
 
+  /** Connections a node's health pool may open (counted in its ConnectionBudget). */
+  public static final int MAXIMUM_SIZE = 2;
+
   private final HikariDataSource pool;
 
   private HealthPool(ActorSystem<?> system) {
@@ -34,7 +37,7 @@ public final class HealthPool implements Extension {
     config.setJdbcUrl(db.url());
     config.setUsername(db.user());
     config.setPassword(db.password());
-    config.setMaximumPoolSize(2);
+    config.setMaximumPoolSize(MAXIMUM_SIZE);
     config.setMinimumIdle(1);
     // Unlike the work pools (Pools), it starts without the database, so a probe can say it is
     // down; and a probe gives up on a connection well within pekko-management's 3 s check timeout.

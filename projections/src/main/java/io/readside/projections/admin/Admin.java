@@ -28,9 +28,12 @@ public final class Admin {
     AdminToken token = AdminToken.of(settings.token());
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
     ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
-    ProjectionVerify verify = new ProjectionVerify(pool::getConnection, SerializationExtension.get(system.classicSystem()));
+    ProjectionVerify verify = new ProjectionVerify(pool::getConnection, SerializationExtension.get(system.classicSystem()), operations.source());
+    ShadowRebuild shadowRebuild =
+        new ShadowRebuild(operations, pool, new SliceJournal(SerializationExtension.get(system.classicSystem())),
+            new ShadowRebuildProgress(pool, system.address().toString()));
     LagGauges.start(system, NodeMetrics.get(system).registry());
     return HttpServers.bind(
-        system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, verify, executor).route());
+        system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, verify, shadowRebuild, executor).route());
   }
 }

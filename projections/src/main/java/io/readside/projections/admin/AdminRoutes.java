@@ -9,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -37,9 +38,11 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The worker's admin HTTP interface. Every route needs the bearer token. */
+/** The worker's admin HTTP interface. Every /admin route needs the bearer token; /console is the static page over them. */
 final class AdminRoutes {
-  record ProjectionStatus(String projection, boolean replaySafe, List<ProjectionStatusQuery.SliceStatus> slices) {}
+  /** shadowRebuild: the projection's last shadow rebuild (null when it never had one). */
+  record ProjectionStatus(
+      String projection, boolean replaySafe, List<ProjectionStatusQuery.SliceStatus> slices, ShadowRebuildProgress.Report shadowRebuild) {}
 
   /** source: the worker's readside.worker.source; horizon: what holds the horizon source back. */
   record Status(Instant asOf, String source, HorizonHold horizon, List<ProjectionStatus> projections) {}
@@ -53,11 +56,13 @@ final class AdminRoutes {
   private final DeadLetterOperations deadLetters;
   private final Executor executor;
   private final ProjectionVerify verify;
+  private final ShadowRebuild shadowRebuild;
 
   AdminRoutes(
       AdminToken token, List<ReadModelProjection> projections, int slices, ProjectionOperations operations,
-      ProjectionVerify verify, Executor executor) {
+      ProjectionVerify verify, ShadowRebuild shadowRebuild, Executor executor) {
     this.token = token;
+    this.shadowRebuild = shadowRebuild;
     this.verify = verify;
     this.projections = projections;
     this.slices = slices;
@@ -76,6 +81,10 @@ final class AdminRoutes {
   static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(120);
 
   Route route() {
+    return respondWithHeaders(AdminConsole.SECURITY_HEADERS, () -> concat(AdminConsole.route(), api()));
+  }
+
+  private Route api() {
     return withRequestTimeout(REQUEST_TIMEOUT, () -> pathPrefix("admin", () -> authenticated(tokenId -> concat(
         path("projections", () -> get(() -> run(this::status))),
         pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes(name, tokenId))),
@@ -108,10 +117,25 @@ final class AdminRoutes {
       Optional<Integer> slice = sliceRaw.map(AdminRoutes::parseSlice);
       return concat(
           path("verify", () -> get(() -> run(() -> Json.ok(verify.run(projection, operations.slices(slice), ProjectionVerify.Progress.NONE))))),
+          path("shadow-rebuild", () -> get(() -> run(() -> operations.inTransaction(c -> ShadowRebuildProgress.read(c, projection.name()))
+              .map(Json::ok)
+              .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "not_found", projection.name() + " has had no shadow rebuild"))))),
           post(() -> concat(
           path("pause", () -> run(() -> Json.ok(operations.pause(projection, slice, tokenId)))),
           path("resume", () -> run(() -> Json.ok(operations.resume(projection, slice, tokenId)))),
-          path("rebuild", () -> run(() -> Json.ok(operations.rebuild(projection, slice, tokenId)))),
+          path("rebuild", () -> parameterOptional("shadow", shadow -> {
+            if (shadow.isPresent() && !Set.of("true", "false").contains(shadow.get())) {
+              throw new BadRequest("invalid_parameter", "shadow must be true or false, got '" + shown(shadow.get()) + "'");
+            }
+            if (shadow.filter("true"::equals).isEmpty()) {
+              return run(() -> Json.ok(operations.rebuild(projection, slice, tokenId)));
+            }
+            if (slice.isPresent()) {
+              throw new BadRequest("invalid_parameter", "a shadow rebuild replaces every slice at once; leave out slice");
+            }
+            // Builds in the background: 202 with the progress, then GET .../shadow-rebuild or the status.
+            return run(() -> Json.response(StatusCodes.ACCEPTED, shadowRebuild.start(projection, tokenId)));
+          })),
           path("rewind", () -> JsonBodies.jsonBody(JsonNode.class, body -> {
             RewindTarget target = rewindTarget(body);
             boolean dryRun = body.has("dryRun") && dryRun(body.get("dryRun"));
@@ -125,7 +149,8 @@ final class AdminRoutes {
         operations.inTransaction(c -> ProjectionStatusQuery.all(c, projections.stream().map(ReadModelProjection::name).toList(), slices));
     List<ProjectionStatus> grouped = new ArrayList<>();
     for (ReadModelProjection p : projections) {
-      grouped.add(new ProjectionStatus(p.name(), p.replaySafe(), all.stream().filter(s -> s.projection().equals(p.name())).toList()));
+      ShadowRebuildProgress.Report shadow = operations.inTransaction(c -> ShadowRebuildProgress.read(c, p.name())).orElse(null);
+      grouped.add(new ProjectionStatus(p.name(), p.replaySafe(), all.stream().filter(s -> s.projection().equals(p.name())).toList(), shadow));
     }
     HorizonHold hold = operations.inTransaction(HorizonHold::read);
     return Json.ok(new Status(Instant.now(), operations.source().configName, hold, grouped));

@@ -17,8 +17,8 @@ import java.util.TreeSet;
  * hoped. cart-summary applies each cart's events in order, so it proves a skip two ways, told
  * apart from lag and from dead letters:
  * <ul>
- *   <li>behind the offset: a journal event cart-summary has moved past (ordering at or below its
- *       slice's offset) whose sequence number is above what the cart has applied, and that is not
+ *   <li>behind the offset: a journal event cart-summary has moved past (at or below its slice's
+ *       offset, in the order its source reads: ordering, or (tx_id, ordering)) whose sequence number is above what the cart has applied, and that is not
  *       a parked or discarded dead letter;</li>
  *   <li>a hole: a later event of the cart arrived and was applied, and cart-summary recorded the
  *       sequence numbers it never saw (read_model.cart_summary_gap).</li>
@@ -113,14 +113,15 @@ public final class CompletenessAudit {
   private static final String PASSED =
       """
       WITH offsets AS (
-        SELECT projection_key AS tag, current_offset::bigint AS off
+        SELECT projection_key AS tag, manifest, current_offset AS off
           FROM pekko_projection_offset_store
-         WHERE projection_name = 'cart-summary' AND manifest = 'SEQ'
+         WHERE projection_name = 'cart-summary' AND manifest IN ('SEQ', 'STR')
       ), passed AS (
         SELECT j.ordering, j.persistence_id, split_part(j.persistence_id, '|', 2) AS cart_id, j.sequence_number,
                split_part(t.tag, '-', 2)::int AS slice
           FROM offsets o
-          JOIN event_tag t ON t.tag = o.tag AND t.event_id <= o.off
+          JOIN event_tag t ON t.tag = o.tag AND CASE WHEN o.manifest = 'SEQ' THEN t.event_id <= o.off::bigint
+                                                     ELSE (t.tx_id, t.event_id) <= (split_part(o.off, ':', 1)::xid8, split_part(o.off, ':', 2)::bigint) END
           JOIN event_journal j ON j.ordering = t.event_id
          WHERE j.persistence_id LIKE 'ShoppingCart|%'
       )
@@ -164,8 +165,12 @@ public final class CompletenessAudit {
       SELECT * FROM (
         SELECT e.persistence_id, e.slice, e.seq_nr, e.journal_ordering, e.how, e.detected_at,
                ARRAY(SELECT o.projection_name::text FROM pekko_projection_offset_store o
-                      WHERE o.projection_key = 'carts-' || e.slice AND o.manifest = 'SEQ'
-                        AND (o.current_offset::bigint >= e.journal_ordering
+                      WHERE o.projection_key = 'carts-' || e.slice AND o.manifest IN ('SEQ', 'STR')
+                        AND (CASE WHEN o.manifest = 'SEQ' THEN o.current_offset::bigint >= e.journal_ordering
+                                  ELSE EXISTS (SELECT 1 FROM event_tag t
+                                                WHERE t.tag = o.projection_key AND t.event_id = e.journal_ordering
+                                                  AND (t.tx_id, t.event_id) <= (split_part(o.current_offset, ':', 1)::xid8,
+                                                                                split_part(o.current_offset, ':', 2)::bigint)) END
                              OR (e.journal_ordering IS NULL AND o.projection_name = 'cart-summary'))
                         AND NOT EXISTS (SELECT 1 FROM readside_skip_repaired r
                                          WHERE r.projection_name = o.projection_name AND r.persistence_id = e.persistence_id

@@ -14,14 +14,23 @@ import org.apache.pekko.projection.ProjectionId;
 final class OffsetStore {
   private OffsetStore() {}
 
+  /** The journal ordering of the slice's offset, of either kind (a horizon offset's ordering part). */
   static Optional<Long> offset(Connection c, ProjectionId id) throws SQLException {
+    return position(c, id).map(p -> switch (p) {
+      case SlicePosition.Ordering o -> o.ordering();
+      case SlicePosition.Horizon h -> h.offset().ordering();
+    });
+  }
+
+  /** The slice's stored offset as a position in its source's order, of either kind. */
+  static Optional<SlicePosition> position(Connection c, ProjectionId id) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT current_offset FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ? AND manifest = 'SEQ'")) {
+            "SELECT manifest, current_offset FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ?")) {
       ps.setString(1, id.name());
       ps.setString(2, id.key());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(Long.parseLong(rs.getString(1))) : Optional.empty();
+        return rs.next() ? Optional.of(SlicePosition.ofStored(rs.getString(1), rs.getString(2))) : Optional.empty();
       }
     }
   }
@@ -38,21 +47,68 @@ final class OffsetStore {
   }
 
   static void setOffset(Connection c, ProjectionId id, long offset) throws SQLException {
+    setPosition(c, id, new SlicePosition.Ordering(offset));
+  }
+
+  /** Stores a position as its source stores it: an ordering as SEQ, a horizon offset as STR "tx_id:ordering". */
+  static void setPosition(Connection c, ProjectionId id, SlicePosition position) throws SQLException {
+    String manifest = switch (position) {
+      case SlicePosition.Ordering o -> "SEQ";
+      case SlicePosition.Horizon h -> "STR";
+    };
     try (PreparedStatement ps =
         c.prepareStatement(
             """
             INSERT INTO pekko_projection_offset_store
                    (projection_name, projection_key, current_offset, manifest, mergeable, last_updated)
-            VALUES (?, ?, ?, 'SEQ', false, ?)
+            VALUES (?, ?, ?, ?, false, ?)
             ON CONFLICT (projection_name, projection_key) DO UPDATE SET
-                   current_offset = EXCLUDED.current_offset, manifest = 'SEQ', mergeable = false,
+                   current_offset = EXCLUDED.current_offset, manifest = EXCLUDED.manifest, mergeable = false,
                    last_updated = EXCLUDED.last_updated
             """)) {
       ps.setString(1, id.name());
       ps.setString(2, id.key());
-      ps.setString(3, Long.toString(offset));
-      ps.setLong(4, System.currentTimeMillis());
+      ps.setString(3, position.text());
+      ps.setString(4, manifest);
+      ps.setLong(5, System.currentTimeMillis());
       ps.executeUpdate();
+    }
+  }
+
+  /**
+   * The horizon position to rewind to so that every row of the tag with an ordering above
+   * {@code ordering} is replayed: just before the first such row in (tx_id, ordering) order (a
+   * few rows at or below the ordering that sort after it are replayed too, harmless where rewind
+   * is allowed). Empty when no row is above the ordering.
+   */
+  static Optional<SlicePosition> horizonBefore(Connection c, String tag, long ordering) throws SQLException {
+    String firstTx;
+    long firstOrdering;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT tx_id::text, event_id FROM event_tag WHERE tag = ? AND event_id > ? ORDER BY tx_id, event_id LIMIT 1")) {
+      ps.setString(1, tag);
+      ps.setLong(2, ordering);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        firstTx = rs.getString(1);
+        firstOrdering = rs.getLong(2);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        """
+        SELECT tx_id::text, event_id FROM event_tag WHERE tag = ? AND (tx_id, event_id) < (CAST(? AS xid8), ?)
+         ORDER BY tx_id DESC, event_id DESC LIMIT 1
+        """)) {
+      ps.setString(1, tag);
+      ps.setString(2, firstTx);
+      ps.setLong(3, firstOrdering);
+      try (ResultSet rs = ps.executeQuery()) {
+        return Optional.of(rs.next()
+            ? new SlicePosition.Horizon(new io.readside.projections.HorizonOffset(Long.parseLong(rs.getString(1)), rs.getLong(2)))
+            : new SlicePosition.Horizon(io.readside.projections.HorizonOffset.START));
+      }
     }
   }
 

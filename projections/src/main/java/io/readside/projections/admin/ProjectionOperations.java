@@ -202,12 +202,6 @@ final class ProjectionOperations {
               + " Rebuild it instead: POST /admin/projections/" + projection.name() + "/rebuild");
     }
     List<Integer> chosen = slices(slice);
-    if (source == Worker.Source.HORIZON || inTransaction(c -> OffsetStore.anyHorizonOffset(c, projection.name()))) {
-      throw new Refused(
-          "not_supported_for_source",
-          "rewind takes journal orderings, and " + projection.name() + " reads with the horizon source (offsets tx_id:ordering);"
-              + " rewind is not supported there yet. Rebuild it instead: POST /admin/projections/" + projection.name() + "/rebuild");
-    }
     Map<String, Object> arguments = new LinkedHashMap<>();
     switch (target) {
       case RewindTarget.ToOffset o -> arguments.put("toOffset", o.offset());
@@ -221,7 +215,7 @@ final class ProjectionOperations {
               chosen,
               s -> {
                 ProjectionId id = Worker.projectionId(projection, s);
-                SliceOutcome planned = inTransaction(c -> planRewind(c, id, s, target, dryRun));
+                SliceOutcome planned = inTransaction(c -> planRewind(c, id, s, target, dryRun).outcome());
                 if (dryRun || planned.eventsToReplay() == 0) {
                   return planned;
                 }
@@ -230,33 +224,55 @@ final class ProjectionOperations {
                     s,
                     (c, pid) -> {
                       // Plan again inside the transaction: the offset may have moved since.
-                      SliceOutcome now = planRewind(c, pid, s, target, false);
+                      RewindPlan now = planRewind(c, pid, s, target, false);
                       SliceFence.advance(c, pid, "rewind by " + tokenId);
-                      if (now.offsetAfter() == 0) {
+                      if (now.to().equals(now.to().start())) {
                         OffsetStore.clearOffset(c, pid);
                       } else {
-                        OffsetStore.setOffset(c, pid, now.offsetAfter());
+                        OffsetStore.setPosition(c, pid, now.to());
                       }
-                      return now;
+                      return now.outcome();
                     });
               });
       return new Result(projection.name(), "rewind", dryRun, outcomes);
     });
   }
 
-  private static SliceOutcome planRewind(Connection c, ProjectionId id, int slice, RewindTarget target, boolean dryRun)
+  /** Where a slice's offset goes, and what the operation reports. */
+  private record RewindPlan(SlicePosition to, SliceOutcome outcome) {}
+
+  /**
+   * With journal-ordering offsets the slice goes back to the target ordering; with horizon offsets
+   * to just before the first row above it in (tx_id, ordering) order. Never forward.
+   */
+  private RewindPlan planRewind(Connection c, ProjectionId id, int slice, RewindTarget target, boolean dryRun)
       throws SQLException {
     String tag = CartTags.tagForSlice(slice);
-    long current = OffsetStore.offset(c, id).orElse(0L);
+    SlicePosition current = OffsetStore.position(c, id).orElse(SlicePosition.start(source));
     long wanted =
         switch (target) {
           case RewindTarget.ToOffset o -> o.offset();
           case RewindTarget.ToTimestamp t -> OffsetStore.offsetBefore(c, tag, t.timestamp().toEpochMilli());
         };
-    long to = Math.min(wanted, current);
-    long replay = to < current ? OffsetStore.eventsBetween(c, tag, to, current) : 0;
-    return new SliceOutcome(
-        slice, current, to, replay, false, dryRun ? Outcome.DRY_RUN : Outcome.DONE, replay == 0 ? "nothing to replay" : null);
+    SlicePosition to =
+        switch (current) {
+          case SlicePosition.Ordering o -> new SlicePosition.Ordering(Math.min(wanted, o.ordering()));
+          case SlicePosition.Horizon h -> OffsetStore.horizonBefore(c, tag, wanted)
+              .filter(p -> ((SlicePosition.Horizon) p).offset().compareTo(h.offset()) < 0)
+              .orElse(current);
+        };
+    long replay = to.equals(current) ? 0 : SliceJournal.count(c, slice, to, current);
+    String note = replay == 0 ? "nothing to replay"
+        : current instanceof SlicePosition.Horizon ? "horizon offset " + current.text() + " -> " + to.text() : null;
+    return new RewindPlan(to, new SliceOutcome(
+        slice, ordering(current), ordering(to), replay, false, dryRun ? Outcome.DRY_RUN : Outcome.DONE, note));
+  }
+
+  private static long ordering(SlicePosition position) {
+    return switch (position) {
+      case SlicePosition.Ordering o -> o.ordering();
+      case SlicePosition.Horizon h -> h.offset().ordering();
+    };
   }
 
   /** Offset changes on one slice, with its instance paused around them, resumed after if it ran. */
@@ -297,8 +313,27 @@ final class ProjectionOperations {
         outcome.outcome(), restore.isEmpty() ? outcome.note() : (outcome.note() == null ? "" : outcome.note()) + restore);
   }
 
+  /**
+   * Pauses a slice's instance for an operation that changes it: persisted first (an instance that
+   * starts meanwhile starts paused), then told. Whether it was paused before, to restore after;
+   * when a running instance does not confirm, its pause is undone and this throws.
+   */
+  boolean pauseForOperation(ProjectionId id) throws SQLException {
+    boolean wasPaused = inTransaction(c -> OffsetStore.isPaused(c, id));
+    Optional<String> runningOn = inTransaction(c -> runningNode(c, id));
+    inTransaction(c -> {
+      OffsetStore.setPaused(c, id, true);
+      return null;
+    });
+    if (!tell(id, pm -> pm.pause(id)) && runningOn.isPresent()) {
+      String restore = restorePause(id, wasPaused, false);
+      throw new IllegalStateException("the instance of " + id + " on " + runningOn.get() + " did not confirm the pause" + restore);
+    }
+    return wasPaused;
+  }
+
   /** Puts the paused flag back as it was; an empty string when that worked, else what was left. */
-  private String restorePause(ProjectionId id, boolean wasPaused, boolean tellResume) {
+  String restorePause(ProjectionId id, boolean wasPaused, boolean tellResume) {
     if (wasPaused) {
       return "";
     }

@@ -2,8 +2,6 @@ package io.readside.projections.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.readside.events.CartEvent;
-import io.readside.events.CartTags;
 import io.readside.platform.Json;
 import io.readside.projections.ReadModelProjection;
 import io.readside.projections.SequencedEvent;
@@ -59,7 +57,8 @@ public final class ProjectionVerify {
   /** An event parked as a dead letter below the horizon: in neither the live rows nor the replay. */
   public record ParkedEvent(long deadLetterId, int slice, long offset, String persistenceId, long seqNr) {}
 
-  public record SliceResult(int slice, long horizon, long eventsReplayed, long deadLettersLeftOut, int differences) {}
+  /** horizon: the slice's offset the comparison stands at ("ordering", or "tx_id:ordering" with the horizon source). */
+  public record SliceResult(int slice, String horizon, long eventsReplayed, long deadLettersLeftOut, int differences) {}
 
   public record Report(
       String projection,
@@ -74,11 +73,13 @@ public final class ProjectionVerify {
   private static final int BATCH = 500;
 
   private final Connections connections;
-  private final Serialization serialization;
+  private final SliceJournal journal;
+  private final Worker.Source source;
 
-  public ProjectionVerify(Connections connections, Serialization serialization) {
+  public ProjectionVerify(Connections connections, Serialization serialization, Worker.Source source) {
     this.connections = connections;
-    this.serialization = serialization;
+    this.journal = new SliceJournal(serialization);
+    this.source = source;
   }
 
   public Report run(ReadModelProjection projection, List<Integer> slices, Progress progress) throws SQLException {
@@ -98,21 +99,25 @@ public final class ProjectionVerify {
   private SliceResult verifySlice(
       ReadModelProjection projection, int slice, Progress progress, List<Difference> differences, List<ParkedEvent> parked)
       throws SQLException {
-    try (Connection live = connections.open(); Connection journal = connections.open()) {
+    try (Connection live = connections.open(); Connection journalConnection = connections.open()) {
       live.setAutoCommit(false);
       live.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      journal.setAutoCommit(true);
+      journalConnection.setAutoCommit(true);
       try {
         // The first statement fixes the snapshot: this offset and the live rows read below agree.
-        long horizon = OffsetStore.offset(live, Worker.projectionId(projection, slice)).orElse(0L);
+        SlicePosition start = SlicePosition.start(source);
+        SlicePosition horizon = OffsetStore.position(live, Worker.projectionId(projection, slice)).orElse(start);
+        if (!horizon.sameKindAs(start)) {
+          start = horizon.start();
+        }
         Set<String> leftOut = deadLetters(live, projection, slice, horizon, parked);
         createCopies(live, projection);
-        long replayed = replay(live, journal, projection, slice, horizon, leftOut, progress);
+        long replayed = replay(live, journalConnection, projection, slice, start, horizon, leftOut, progress);
         int before = differences.size();
         for (String table : projection.tables()) {
           differences.addAll(compare(live, projection, table, slice));
         }
-        return new SliceResult(slice, horizon, replayed, leftOut.size(), differences.size() - before);
+        return new SliceResult(slice, horizon.text(), replayed, leftOut.size(), differences.size() - before);
       } finally {
         // Drops the copies and restores the search_path; nothing live was written.
         live.rollback();
@@ -124,7 +129,7 @@ public final class ProjectionVerify {
 
   /** Events of the slice the live rows do not hold because they were parked or discarded. */
   private static Set<String> deadLetters(
-      Connection c, ReadModelProjection projection, int slice, long horizon, List<ParkedEvent> parked) throws SQLException {
+      Connection c, ReadModelProjection projection, int slice, SlicePosition horizon, List<ParkedEvent> parked) throws SQLException {
     Set<String> leftOut = new HashSet<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -138,7 +143,7 @@ public final class ProjectionVerify {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           leftOut.add(rs.getString(3) + "#" + rs.getLong(4));
-          if (rs.getString(5).equals("parked") && rs.getLong(2) <= horizon) {
+          if (rs.getString(5).equals("parked") && SliceJournal.isAtOrBelow(c, slice, rs.getLong(2), horizon)) {
             parked.add(new ParkedEvent(rs.getLong(1), slice, rs.getLong(2), rs.getString(3), rs.getLong(4)));
           }
         }
@@ -166,77 +171,31 @@ public final class ProjectionVerify {
     return all;
   }
 
-  private record JournalRow(long ordering, String persistenceId, long seqNr, int serializerId, String manifest, byte[] payload) {}
-
   private long replay(
-      Connection live, Connection journal, ReadModelProjection projection, int slice, long horizon, Set<String> leftOut,
-      Progress progress) throws SQLException {
-    String tag = CartTags.tagForSlice(slice);
-    long total = countEvents(journal, tag, horizon);
-    long after = 0;
+      Connection live, Connection journalConnection, ReadModelProjection projection, int slice, SlicePosition start,
+      SlicePosition horizon, Set<String> leftOut, Progress progress) throws SQLException {
+    long total = SliceJournal.count(journalConnection, slice, start, horizon);
+    SlicePosition after = start;
     long replayed = 0;
     while (true) {
-      List<JournalRow> rows = readBatch(journal, tag, after, horizon);
+      List<SliceJournal.Row> rows = journal.batch(journalConnection, slice, after, horizon, BATCH);
       if (rows.isEmpty()) {
         return replayed;
       }
       List<SequencedEvent> events = new ArrayList<>();
-      for (JournalRow row : rows) {
-        if (!leftOut.contains(row.persistenceId() + "#" + row.seqNr())) {
-          events.add(new SequencedEvent(row.ordering(), row.persistenceId(), row.seqNr(), deserialize(row)));
+      for (SliceJournal.Row row : rows) {
+        if (!leftOut.contains(row.event().persistenceId() + "#" + row.event().seqNr())) {
+          events.add(row.event());
         }
       }
       if (!events.isEmpty()) {
         projection.writer().write(live, slice, events);
       }
       replayed += rows.size();
-      after = rows.getLast().ordering();
+      SliceJournal.Row last = rows.getLast();
+      after = after.after(last.txId(), last.ordering());
       progress.replayed(slice, replayed, Math.max(total, replayed));
     }
-  }
-
-  private static long countEvents(Connection c, String tag, long horizon) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM event_tag WHERE tag = ? AND event_id <= ?")) {
-      ps.setString(1, tag);
-      ps.setLong(2, horizon);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  private static List<JournalRow> readBatch(Connection c, String tag, long after, long horizon) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            SELECT j.ordering, j.persistence_id, j.sequence_number, j.event_ser_id, j.event_ser_manifest, j.event_payload
-              FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id
-             WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ? AND NOT j.deleted
-             ORDER BY t.event_id
-             LIMIT ?
-            """)) {
-      ps.setString(1, tag);
-      ps.setLong(2, after);
-      ps.setLong(3, horizon);
-      ps.setInt(4, BATCH);
-      List<JournalRow> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new JournalRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5), rs.getBytes(6)));
-        }
-      }
-      return rows;
-    }
-  }
-
-  private CartEvent deserialize(JournalRow row) {
-    Object event = serialization.deserialize(row.payload(), row.serializerId(), row.manifest()).get();
-    if (event instanceof CartEvent e) {
-      return e;
-    }
-    throw new IllegalStateException(
-        "journal ordering " + row.ordering() + " holds a " + event.getClass().getName() + ", not a cart event");
   }
 
   /**

