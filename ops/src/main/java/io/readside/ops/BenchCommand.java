@@ -63,7 +63,9 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   List<String> sources;
 
   @Option(names = "--scenario", defaultValue = "all",
-      description = "catch-up (write, catch-up and sequential lag per source), lag (paced load, lag percentiles and idle load per configuration) or all (default: ${DEFAULT-VALUE}).")
+      description = "catch-up (write through the carts, then catch-up and sequential lag per source), lag (paced load,"
+          + " lag percentiles and idle load per configuration), read (seeded read model, HTTP load on the read API) or all"
+          + " (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--lag-configs", defaultValue = "tuned,horizon-poll,events-by-tag,textbook", split = ",",
@@ -84,6 +86,18 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--idle-seconds", defaultValue = "30", description = "Window of the idle-load measurement (default: ${DEFAULT-VALUE}).")
   int idleSeconds;
+
+  @Option(names = "--items", defaultValue = "100000", description = "read: distinct items seeded, 10 per cart (default: ${DEFAULT-VALUE}).")
+  int items;
+
+  @Option(names = "--read-connections", defaultValue = "32", description = "read: concurrent HTTP connections (default: ${DEFAULT-VALUE}).")
+  int readConnections;
+
+  @Option(names = "--read-seconds", defaultValue = "15", description = "read: measured seconds per route (default: ${DEFAULT-VALUE}).")
+  int readSeconds;
+
+  @Option(names = "--read-warmup-seconds", defaultValue = "5", description = "read: unmeasured seconds per route first (default: ${DEFAULT-VALUE}).")
+  int readWarmupSeconds;
 
   @Spec
   CommandSpec spec;
@@ -109,8 +123,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       db = DatabaseSettings.fromConfig(base);
       out.println("using DATABASE_URL " + db.url() + " (it should be an empty database)");
     }
-    if (!List.of("all", "catch-up", "lag").contains(scenario)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, catch-up or lag");
+    if (!List.of("all", "catch-up", "lag", "read").contains(scenario)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, catch-up, lag or read");
     }
     List<LagScenario.Setup> setups = lagConfigs.stream().map(LagScenario.Setup::named).toList();
     try {
@@ -119,23 +133,30 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       Migrations.migrate(db);
       List<String[]> rows = new ArrayList<>();
       List<LagScenario.Result> lagResults = new ArrayList<>();
-      try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
-        if (!scenario.equals("lag")) {
-          catchUp(out, base, db, writer, rows);
-        }
-        if (!scenario.equals("catch-up")) {
-          LagScenario.Load load = new LagScenario.Load(
-              lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery, Duration.ofSeconds(idleSeconds));
-          if (lagWarmUpSeconds > 0) {
-            // The first configuration measured would otherwise pay for the JIT and the first carts.
-            out.printf("[lag] warming up for %d s (not measured) ...%n", lagWarmUpSeconds);
-            LagScenario.Setup warmUp = setups.contains(LagScenario.Setup.TUNED) ? LagScenario.Setup.TUNED : setups.getFirst();
-            LagScenario.run(warmUp, base, db, writer, load.warmUp(Duration.ofSeconds(lagWarmUpSeconds)), out);
+      if (!scenario.equals("read")) {
+        try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
+          if (scenario.equals("all") || scenario.equals("catch-up")) {
+            catchUp(out, base, db, writer, rows);
           }
-          for (LagScenario.Setup setup : setups) {
-            lagResults.add(LagScenario.run(setup, base, db, writer, load, out));
+          if (scenario.equals("all") || scenario.equals("lag")) {
+            LagScenario.Load load = new LagScenario.Load(
+                lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery, Duration.ofSeconds(idleSeconds));
+            if (lagWarmUpSeconds > 0) {
+              // The first configuration measured would otherwise pay for the JIT and the first carts.
+              out.printf("[lag] warming up for %d s (not measured) ...%n", lagWarmUpSeconds);
+              LagScenario.Setup warmUp = setups.contains(LagScenario.Setup.TUNED) ? LagScenario.Setup.TUNED : setups.getFirst();
+              LagScenario.run(warmUp, base, db, writer, load.warmUp(Duration.ofSeconds(lagWarmUpSeconds)), out);
+            }
+            for (LagScenario.Setup setup : setups) {
+              lagResults.add(LagScenario.run(setup, base, db, writer, load, out));
+            }
           }
         }
+      }
+      if (scenario.equals("read") || scenario.equals("all")) {
+        ReadBench.Settings settings = new ReadBench.Settings(
+            items, 10, readConnections, Duration.ofSeconds(readWarmupSeconds), Duration.ofSeconds(readSeconds));
+        rows.addAll(new ReadBench(settings, out).run(base, db));
       }
       if (!rows.isEmpty()) {
         out.println();

@@ -56,4 +56,21 @@ class BenchCommandIT {
     }
     assertTrue(out.contains("tuned vs textbook"), out);
   }
+
+  @Test
+  void readSeedsTheJournalBuildsTheReadModelAndLoadsBothRoutes() throws Exception {
+    Jar.Result result = Jar.run(Map.of(), "bench", "--scenario", "read", "--items", "2000", "--read-connections", "4",
+        "--read-seconds", "1", "--read-warmup-seconds", "1");
+    assertEquals(0, result.exit(), result.output());
+    String out = result.output();
+    // 200 carts of 10 items, every third (67) checked out: 2,067 events; the scenario itself fails
+    // unless the read model then holds exactly 2,000 items, 200 carts and 2,000 lines.
+    assertTrue(out.contains("[read] read model: 2,000 items, 200 carts, 2,000 lines"), out);
+    assertTrue(out.matches("(?s).*read\\s+seed journal \\(COPY of serialized events\\)\\s+2067\\s.*"), out);
+    assertTrue(out.matches("(?s).*read\\s+catch-up, each of 3 projections\\s+2067\\s.*"), out);
+    for (String route : new String[] {"GET /carts/\\{id\\}", "GET /items/popular", "GET /items/popular\\?limit=100"}) {
+      assertTrue(out.matches("(?s).*read\\s+" + route + ", 4 conn\\., ms\\s+[1-9][0-9]*\\s+p50 [0-9.]+  p99 [0-9.]+  max [0-9]+\\s+[1-9][0-9]*\\n.*"), out);
+    }
+    assertTrue(out.matches("(?s).*read\\s+top-10 SQL, totals index, ms\\s+200\\s.*"), out);
+  }
 }

@@ -64,7 +64,11 @@ public final class HttpServers {
       Tcp.ServerBinding tcp =
           Tcp.get(system)
               .bind(host, port, settings.getBacklog(), settings.getSocketOptions(), false, settings.getTimeouts().idleTimeout())
-              .mapAsyncUnordered(settings.getMaxConnections(), incoming -> incoming.handleWith(connection, materializer))
+              // A connection that fails (a client resetting it with requests in flight) ends that
+              // connection only: a failed element here would fail the accept stream and unbind
+              // the server, as pekko-http's own bind guards against too.
+              .mapAsyncUnordered(settings.getMaxConnections(), incoming -> incoming.handleWith(connection, materializer)
+                  .exceptionally(failure -> Done.getInstance()))
               .to(Sink.ignore())
               .run(materializer)
               .toCompletableFuture()
