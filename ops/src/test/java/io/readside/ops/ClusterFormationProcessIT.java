@@ -55,7 +55,7 @@ class ClusterFormationProcessIT {
       double spread = (System.nanoTime() - thirdStarted) / 1e9;
       System.out.printf("ClusterFormationProcessIT: workers started 1.5 s apart; each ran >= %d of %d instances %.1f s after the third answered: %s%n",
           FAIR_SHARE, ProcessCluster.INSTANCES, spread, counts(cluster.runningInstancesByNode()));
-      assertTrue(spread < 10, "spread within seconds of the third joining, not " + spread + " s");
+      assertTrue(spread < 6, "spread within seconds of the third joining, not " + spread + " s");
 
       // Every worker's admin status names the same node for every running instance.
       eventually(Duration.ofSeconds(30), () -> {
