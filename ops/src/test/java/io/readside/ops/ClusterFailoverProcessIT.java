@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,12 +36,13 @@ class ClusterFailoverProcessIT {
         for (int i = 0; i < KILLS; i++) {
           NodeProcess victim = busiest(cluster);
           int held = cluster.runningInstancesByNode().get(victim.clusterAddress()).size();
+          Instant killedWall = Instant.now();
           long killedAt = System.nanoTime();
           victim.kill();
           eventually(Duration.ofSeconds(90), () -> assertRunningWithout(cluster, victim));
           failovers.add((System.nanoTime() - killedAt) / 1e9);
-          System.out.printf("ClusterFailoverProcessIT: SIGKILL %d of %s (%d instances): all %d running on the survivors after %.1f s%n",
-              i + 1, victim.name, held, ProcessCluster.INSTANCES, failovers.get(i));
+          System.out.printf("ClusterFailoverProcessIT: SIGKILL %d of %s (%d instances): all %d running on the survivors after %.1f s (%s)%n",
+              i + 1, victim.name, held, ProcessCluster.INSTANCES, failovers.get(i), phases(cluster, victim, killedWall));
           victim.start();
         }
 
@@ -65,6 +70,64 @@ class ClusterFailoverProcessIT {
       List<Double> sorted = failovers.stream().sorted().toList();
       System.out.printf("ClusterFailoverProcessIT: %d commands; failover after SIGKILL over %d kills: median %.1f s, max %.1f s; lost 0, doubled 0%n",
           scenario.commands, KILLS, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+    }
+  }
+
+  /**
+   * Where the failover time went, from the survivors' logs (seconds after the kill): the first
+   * node's failure detector marking the victim unreachable, the split-brain resolver downing it,
+   * the first node seeing it removed, and the last of its instances starting elsewhere.
+   */
+  private static String phases(ProcessCluster cluster, NodeProcess victim, Instant killed) {
+    String address = victim.clusterAddress();
+    List<NodeProcess> survivors = new ArrayList<>(cluster.workers.stream().filter(w -> w != victim && w.isAlive()).toList());
+    survivors.add(cluster.writeSide);
+    double unreachable = Double.NaN;
+    double downed = Double.NaN;
+    double removed = Double.NaN;
+    double started = Double.NaN;
+    for (NodeProcess node : survivors) {
+      for (String line : node.logText().split("\n")) {
+        double at = secondsAfter(line, killed);
+        if (Double.isNaN(at) || at < 0) {
+          continue;
+        }
+        if (line.contains("Marking node as UNREACHABLE [Member(" + address + ",")) {
+          unreachable = min(unreachable, at);
+        } else if (line.contains("SBR took decision") && line.contains("downing [" + address + "]")) {
+          downed = min(downed, at);
+        } else if (line.contains("Association to [" + address + "]") && line.contains("Cluster member removed")) {
+          removed = min(removed, at);
+        } else if (line.contains("Starting projection")) {
+          started = Double.isNaN(started) ? at : Math.max(started, at);
+        }
+      }
+    }
+    return String.format("unreachable +%.1f s, downed +%.1f s, removed +%.1f s, last instance started +%.1f s",
+        unreachable, downed, removed, started);
+  }
+
+  private static double min(double a, double b) {
+    return Double.isNaN(a) ? b : Math.min(a, b);
+  }
+
+  /** A log line's time (HH:mm:ss.SSS, the node's zone, which is this JVM's) in seconds after the instant, NaN if none. */
+  private static double secondsAfter(String line, Instant instant) {
+    if (line.length() < 12 || line.charAt(2) != ':' || line.charAt(8) != '.') {
+      return Double.NaN;
+    }
+    try {
+      LocalTime time = LocalTime.parse(line.substring(0, 12));
+      ZonedDateTime ref = instant.atZone(ZoneId.systemDefault());
+      Instant at = ref.with(time).toInstant();
+      if (at.isAfter(instant.plusSeconds(12 * 3600))) {
+        at = at.minus(Duration.ofDays(1));
+      } else if (at.isBefore(instant.minusSeconds(12 * 3600))) {
+        at = at.plus(Duration.ofDays(1));
+      }
+      return Duration.between(instant, at).toMillis() / 1000.0;
+    } catch (java.time.format.DateTimeParseException e) {
+      return Double.NaN;
     }
   }
 

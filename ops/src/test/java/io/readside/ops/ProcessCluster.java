@@ -69,6 +69,16 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** The nodes, none started: the test starts them in its own order (NodeProcess.start()). */
+  static ProcessCluster unstarted(Class<?> test, int workerCount) {
+    return new ProcessCluster(test, workerCount);
+  }
+
+  /** Every (projection, slice) instance that runs, by node, as the given worker's admin status reports it. */
+  Map<String, Set<String>> runningInstancesByNode(NodeProcess worker) {
+    return runningByNode(new HttpJson(worker.address(), "Bearer " + TestNodes.ADMIN_TOKEN).get("/admin/projections").body());
+  }
+
   /** Starts one more worker that joins the running cluster. */
   NodeProcess addWorker() {
     NodeProcess worker = worker("worker-" + (char) ('a' + workers.size()));
@@ -127,8 +137,12 @@ final class ProcessCluster implements AutoCloseable {
 
   /** Every (projection, slice) instance that runs, by node (from the database, via admin status). */
   Map<String, Set<String>> runningInstancesByNode() {
+    return runningByNode(status());
+  }
+
+  private static Map<String, Set<String>> runningByNode(JsonNode status) {
     Map<String, Set<String>> byNode = new HashMap<>();
-    for (JsonNode p : status().get("projections")) {
+    for (JsonNode p : status.get("projections")) {
       for (JsonNode s : p.get("slices")) {
         if (s.get("running").asBoolean()) {
           byNode.computeIfAbsent(s.get("node").asText(), n -> new HashSet<>()).add(p.get("projection").asText() + "/" + s.get("slice").asInt());
