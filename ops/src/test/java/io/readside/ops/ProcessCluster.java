@@ -71,7 +71,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /** The nodes, none started: the test starts them in its own order (NodeProcess.start()). */
   static ProcessCluster unstarted(Class<?> test, int workerCount) {
-    return new ProcessCluster(test, workerCount);
+    return new ProcessCluster(test, workerCount, Map.of());
   }
 
   /** Every (projection, slice) instance that runs, by node, as the given worker's admin status reports it. */
