@@ -25,18 +25,30 @@ class AnalystAccessIT {
   private static final Path DOC = Path.of("..", "docs", "ANALYSTS.md");
   private static DatabaseSettings admin;
   private static DatabaseSettings analyst;
+  private static String appLogin;
 
   @BeforeAll
   static void createAnalystLogin() throws Exception {
     admin = TestDatabase.freshDatabase(AnalystAccessIT.class);
+    // A login of the application that exists before the hardening migration keeps TEMP.
+    appLogin = uniqueName("app");
+    TestSql.update(admin, "CREATE ROLE " + appLogin + " LOGIN PASSWORD 'app-password'");
     Migrations.migrate(admin);
     seedReadModel();
     // The doc's own statement, with a name of this run's (logins are server-wide).
-    Matcher create = Pattern.compile("CREATE ROLE alice LOGIN PASSWORD '([^']+)' IN ROLE analyst;").matcher(Files.readString(DOC));
+    analyst = createDocumentedLogin(uniqueName("alice"));
+  }
+
+  private static String uniqueName(String prefix) {
+    return prefix + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100000;
+  }
+
+  /** The doc's own statement, with a name of this run's (logins are server-wide). */
+  private static DatabaseSettings createDocumentedLogin(String login) throws Exception {
+    Matcher create = Pattern.compile("SELECT readside_create_analyst\\('alice', '([^']+)'\\);").matcher(Files.readString(DOC));
     assertTrue(create.find(), "docs/ANALYSTS.md must show how to create a login in role analyst");
-    String login = "alice_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100000;
-    TestSql.update(admin, create.group(0).replace("alice", login));
-    analyst = new DatabaseSettings(admin.url(), login, create.group(1));
+    TestSql.rows(admin, create.group(0).replace("alice", login));
+    return new DatabaseSettings(admin.url(), login, create.group(1));
   }
 
   private static void seedReadModel() {
@@ -106,6 +118,98 @@ class AnalystAccessIT {
             "42501".equals(refused.getSQLState()) || refused.getMessage().contains("must be owner"),
             sql + " -> " + refused.getSQLState() + " " + refused.getMessage());
       }
+    }
+  }
+
+  @Test
+  void anAnalystsLoginHasTheGroupsTimeoutsAndConnectionLimit() throws Exception {
+    try (Connection c = connect(analyst); Statement s = c.createStatement()) {
+      assertEquals("30s", show(s, "statement_timeout"));
+      assertEquals("5min", show(s, "idle_in_transaction_session_timeout"));
+    }
+    assertEquals(5L, TestSql.longValue(admin, "SELECT rolconnlimit FROM pg_roles WHERE rolname = ?", analyst.user()));
+  }
+
+  @Test
+  void anAnalystCannotCreateTablesTemporaryTablesOrSchemas() throws Exception {
+    for (String sql : List.of(
+        "CREATE TEMP TABLE mine (x int)",
+        "CREATE TEMPORARY TABLE pg_temp.mine (x int)",
+        "CREATE TABLE mine (x int)",
+        "CREATE TABLE readside_shadow.mine (x int)",
+        "CREATE VIEW public.mine AS SELECT 1",
+        "CREATE SCHEMA mine")) {
+      try (Connection c = connect(analyst); Statement s = c.createStatement()) {
+        SQLException refused = assertThrows(SQLException.class, () -> s.execute(sql), sql);
+        assertEquals("42501", refused.getSQLState(), sql + " -> " + refused.getMessage());
+      }
+    }
+    // Not by grant to PUBLIC, nor to analyst, in any schema of the database.
+    assertEquals(0L, TestSql.longValue(admin,
+        "SELECT count(*) FROM pg_namespace WHERE nspname !~ '^pg_(toast|temp)' AND has_schema_privilege(?, oid, 'CREATE')",
+        analyst.user()));
+    assertEquals(0L, TestSql.longValue(admin,
+        "SELECT count(*) FROM pg_database WHERE datname = current_database() AND (has_database_privilege(?, oid, 'CREATE') OR has_database_privilege(?, oid, 'TEMP'))",
+        analyst.user(), analyst.user()));
+    // The application's own login keeps TEMP: `readside verify` replays into temporary tables.
+    try (Connection c = DriverManager.getConnection(admin.url(), appLogin, "app-password"); Statement s = c.createStatement()) {
+      s.execute("CREATE TEMP TABLE verify_like (x int)");
+    }
+  }
+
+  @Test
+  void theConnectionLimitHolds() throws Exception {
+    DatabaseSettings bob = createDocumentedLogin(uniqueName("bob"));
+    List<Connection> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        open.add(connect(bob));
+      }
+      SQLException refused = assertThrows(SQLException.class, () -> connect(bob).close());
+      assertEquals("53300", refused.getSQLState(), refused.getMessage()); // too many connections for role
+    } finally {
+      for (Connection c : open) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aChangedLimitReachesEveryAnalystsLoginAndCancelsALongQuery() throws Exception {
+    String readApi = uniqueName("read_api");
+    TestSql.update(admin, "CREATE ROLE " + readApi + " LOGIN PASSWORD 'x' IN ROLE analyst");
+    try {
+      // The doc's statements, with a 1 s timeout instead of its 2 min so the test is quick.
+      TestSql.update(admin, "ALTER ROLE analyst SET statement_timeout = '1s'");
+      TestSql.update(admin, "ALTER ROLE analyst CONNECTION LIMIT 7");
+      assertTrue(TestSql.longValue(admin, "SELECT readside_apply_analyst_limits()") >= 1);
+      assertEquals(7L, TestSql.longValue(admin, "SELECT rolconnlimit FROM pg_roles WHERE rolname = ?", analyst.user()));
+      // A member of analyst that is not an analyst's login (the read API's) is left alone.
+      assertEquals(-1L, TestSql.longValue(admin, "SELECT rolconnlimit FROM pg_roles WHERE rolname = ?", readApi));
+      try (Connection c = connect(analyst); Statement s = c.createStatement()) {
+        assertEquals("1s", show(s, "statement_timeout"));
+        long start = System.nanoTime();
+        SQLException cancelled = assertThrows(SQLException.class, () -> s.execute("SELECT pg_sleep(20)"));
+        assertEquals("57014", cancelled.getSQLState(), cancelled.getMessage()); // query_canceled
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(seconds < 10, "cancelled after " + seconds + " s");
+      }
+    } finally {
+      TestSql.update(admin, "ALTER ROLE analyst SET statement_timeout = '30s'");
+      TestSql.update(admin, "ALTER ROLE analyst CONNECTION LIMIT 5");
+      TestSql.longValue(admin, "SELECT readside_apply_analyst_limits()");
+      TestSql.update(admin, "DROP ROLE " + readApi);
+    }
+  }
+
+  private static Connection connect(DatabaseSettings login) throws SQLException {
+    return DriverManager.getConnection(login.url(), login.user(), login.password());
+  }
+
+  private static String show(Statement s, String setting) throws SQLException {
+    try (var rs = s.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 }

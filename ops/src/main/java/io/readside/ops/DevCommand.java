@@ -43,7 +43,7 @@ final class DevCommand implements Callable<Integer> {
     if (config.getString("readside.database.url").isBlank()) {
       DevLib.requireEmbeddedPostgres("dev");
       System.out.println("Starting embedded PostgreSQL 17 (data in " + dataDir.toAbsolutePath() + (fresh ? ", fresh" : "") + ") ...");
-      embedded = EmbeddedPostgresServer.start(dataDir, pgPort, fresh);
+      embedded = EmbeddedPostgresServer.start(dataDir, pgPort, fresh, false);
       embedded.ensureDatabase(DATABASE);
       db = embedded.settings(DATABASE);
     } else {
@@ -54,11 +54,18 @@ final class DevCommand implements Callable<Integer> {
     System.out.println("Migrations: " + migrated.migrationsExecuted + " applied.");
     System.out.println("Starting the write side, projection worker, read API and admin endpoint (one cluster node) ...");
     ReadsideNode node = ReadsideNode.start(config, db, ReadsideNode.allRoles());
+    if (embedded != null) {
+      // Ctrl-C: the JVM runs its shutdown hooks in parallel; this one waits until the node's
+      // CoordinatedShutdown (another hook) has stopped everything that uses the database, then
+      // stops PostgreSQL, so the node never writes to a server already stopped.
+      EmbeddedPostgresServer server = embedded;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        node.system().getWhenTerminated().toCompletableFuture().join();
+        server.close();
+      }, "readside-dev-stop-postgres"));
+    }
     printBanner(db, embedded, node, adminToken);
     node.system().getWhenTerminated().toCompletableFuture().get();
-    if (embedded != null) {
-      embedded.close();
-    }
     return 0;
   }
 

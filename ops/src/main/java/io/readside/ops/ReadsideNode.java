@@ -41,7 +41,8 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
  * One JVM's share of Readside: an actor system with the asked-for roles, its pools, and its HTTP
- * servers. Pools close at CoordinatedShutdown, after the HTTP servers and the projections stop.
+ * servers. Pools close at CoordinatedShutdown, after the HTTP servers and the projections stop, and
+ * after the worker's slice status recorder (cluster-shutdown phase), the last user of the pools.
  */
 public final class ReadsideNode implements AutoCloseable {
   private final ActorSystem<Void> system;
@@ -191,6 +192,8 @@ public final class ReadsideNode implements AutoCloseable {
   private static HikariDataSource pool(ActorSystem<?> system, String name, DatabaseSettings db, int size) {
     Pools.Timeouts timeouts = Pools.Timeouts.fromConfig(system.settings().config(), name);
     HikariDataSource pool = Pools.create(name, db, size, timeouts, NodeMetrics.get(system).registry());
+    // The last phase before the system terminates: every user of the pool (HTTP routes, projections,
+    // SliceStatusRecorder at cluster-shutdown) has stopped in an earlier phase.
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),

@@ -33,6 +33,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean fresh) {
+    return start(dataDirectory, port, fresh, true);
+  }
+
+  /**
+   * With {@code stopOnJvmExit} false, zonky registers no shutdown hook of its own: the caller stops
+   * the server, e.g. `readside dev` only after its node has stopped (zonky's hook would stop it in
+   * parallel with the node's CoordinatedShutdown, which then writes to a dead server).
+   */
+  public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean fresh, boolean stopOnJvmExit) {
     try {
       if (fresh) {
         deleteRecursively(dataDirectory);
@@ -45,7 +54,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setPort(port)
               .setPGStartupWait(Duration.ofSeconds(60))
-              .setServerConfig("max_connections", "300");
+              .setServerConfig("max_connections", "300")
+              .setRegisterShutdownHook(stopOnJvmExit);
       return new EmbeddedPostgresServer(builder.start(), dataDirectory);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirectory, e);

@@ -8,10 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -31,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * until it stops, paused or not), a heartbeat while it does, and its last error, so the admin
  * status is computed from the database and stays right when an instance or a whole worker is
  * gone. Writes happen in order on one thread, off the streams.
+ *
+ * <p>It stops at CoordinatedShutdown's cluster-shutdown phase: after sharding has stopped the
+ * instances (their stops recorded), before the pools close (before-actor-system-terminate), so a
+ * node that stops does not try to write through a closed pool.
  */
 public final class SliceStatusRecorder {
   private static final Logger log = LoggerFactory.getLogger(SliceStatusRecorder.class);
@@ -47,6 +56,7 @@ public final class SliceStatusRecorder {
       });
 
   private final ActorRef<Watch> watcher;
+  private volatile boolean closed;
 
   public SliceStatusRecorder(ActorSystem<?> system, DataSource pool, String node) {
     this.pool = pool;
@@ -54,6 +64,31 @@ public final class SliceStatusRecorder {
     this.watcher = system.systemActorOf(watcher(), "readside-instance-watcher", Props.empty());
     system.scheduler().scheduleAtFixedRate(HEARTBEAT, HEARTBEAT, this::heartbeat, system.executionContext());
     OnNode.ID.apply(system).recorder = this;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterShutdown(), "readside-slice-status", this::close);
+  }
+
+  /**
+   * Records every instance still marked as running on this node as stopped, after the writes
+   * already queued, and takes no more: later ones (an instance the actor system stops last) are
+   * dropped, since the pool is about to close.
+   */
+  CompletionStage<Done> close() {
+    CompletableFuture<Done> done = new CompletableFuture<>();
+    closed = true;
+    writer.execute(() -> {
+      try (Connection c = pool.getConnection();
+          PreparedStatement ps = c.prepareStatement(
+              "UPDATE readside_projection_slice SET stopped_at = now(), heartbeat_at = NULL WHERE node = ? AND stopped_at IS NULL")) {
+        ps.setString(1, node);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        log.warn("could not record this node's instances as stopped: {}", e.getMessage());
+      } finally {
+        done.complete(Done.getInstance());
+      }
+    });
+    writer.shutdown();
+    return done;
   }
 
   /** The (projection, slice) instances running on this node now, paused or not (read-only). */
@@ -172,14 +207,22 @@ public final class SliceStatusRecorder {
 
   /** Runs on the single writer thread, in order; a failure is logged, never thrown into a stream. */
   private void onWriter(String what, SqlAction action) {
-    writer.execute(
-        () -> {
-          try (Connection c = pool.getConnection()) {
-            action.run(c);
-          } catch (SQLException e) {
-            log.warn("could not record {}: {}", what, e.getMessage());
-          }
-        });
+    if (closed) {
+      log.debug("not recording {}: the node is stopping", what);
+      return;
+    }
+    try {
+      writer.execute(
+          () -> {
+            try (Connection c = pool.getConnection()) {
+              action.run(c);
+            } catch (SQLException e) {
+              log.warn("could not record {}: {}", what, e.getMessage());
+            }
+          });
+    } catch (RejectedExecutionException stopping) {
+      log.debug("not recording {}: the node is stopping", what);
+    }
   }
 
   /** Upserts the slice's row and sets the given columns; {@code value} binds the one parameter, if any. */

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.readside.events.CartEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -23,12 +28,44 @@ class ShoppingCartTest {
               .withFallback(PersistenceTestKitPlugin.getInstance().config())
               .withFallback(ConfigFactory.load()));
 
+  private static final Instant T0 = Instant.parse("2026-03-01T09:30:00Z");
+
   private EventSourcedBehaviorTestKit<CartCommand, CartEvent, CartState> cart;
+  private SettableClock clock;
 
   @BeforeEach
   void freshCart() {
-    cart = EventSourcedBehaviorTestKit.create(testKit.system(), ShoppingCart.create("cart-7", 8));
+    clock = new SettableClock(T0);
+    cart = EventSourcedBehaviorTestKit.create(testKit.system(), ShoppingCart.create("cart-7", 8, clock));
     cart.clear();
+  }
+
+  /** A clock the test sets: every event's time is known exactly. */
+  private static final class SettableClock extends Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("UTC only");
+    }
   }
 
   @AfterAll
@@ -40,20 +77,41 @@ class ShoppingCartTest {
   void acceptedCommandsPersistOneEventAndReplyWithTheCartAndItsSeqNr() {
     CommandResultWithReply<CartCommand, CartEvent, CartState, CartReply> added =
         cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, replyTo));
-    assertInstanceOf(CartEvent.ItemAdded.class, added.event());
+    assertEquals(new CartEvent.ItemAdded("cart-7", "sku-1", 2, 300, T0), added.event());
     CartReply.CartView view = assertInstanceOf(CartReply.Accepted.class, added.reply()).cart();
     assertEquals(1, view.seqNr());
     assertEquals(600, view.totalCents());
+    assertEquals(null, view.checkedOutAt());
 
+    clock.advance(Duration.ofMinutes(1));
     var adjusted = cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", 3, replyTo));
-    assertEquals(new CartEvent.ItemQuantityAdjusted("cart-7", "sku-1", 2, 3, adjustedAt(adjusted.event())), adjusted.event());
+    assertEquals(new CartEvent.ItemQuantityAdjusted("cart-7", "sku-1", 2, 3, T0.plusSeconds(60)), adjusted.event());
     assertEquals(2, assertInstanceOf(CartReply.Accepted.class, adjusted.reply()).cart().seqNr());
 
+    clock.advance(Duration.ofMillis(1500));
+    Instant checkoutTime = T0.plusSeconds(60).plusMillis(1500);
     var checkedOut = cart.<CartReply>runCommand(replyTo -> new CartCommand.Checkout(replyTo));
-    CartEvent.CheckedOut event = assertInstanceOf(CartEvent.CheckedOut.class, checkedOut.event());
-    assertEquals(List.of(new CartEvent.CheckedOutLine("sku-1", 3, 300)), event.lines());
-    assertEquals(900, event.totalCents());
-    assertEquals("checked_out", assertInstanceOf(CartReply.Accepted.class, checkedOut.reply()).cart().status());
+    assertEquals(
+        new CartEvent.CheckedOut("cart-7", List.of(new CartEvent.CheckedOutLine("sku-1", 3, 300)), 3, 900, checkoutTime),
+        checkedOut.event());
+    CartReply.CartView done = assertInstanceOf(CartReply.Accepted.class, checkedOut.reply()).cart();
+    assertEquals("checked_out", done.status());
+    assertEquals(checkoutTime, done.checkedOutAt());
+
+    // The time is the event's, not the clock's at recovery.
+    clock.advance(Duration.ofDays(3));
+    cart.restart();
+    assertEquals(checkoutTime, cart.getState().checkedOutAt());
+    CartReply.CartView read = assertInstanceOf(CartReply.Accepted.class, cart.runCommand(CartCommand.Get::new).reply()).cart();
+    assertEquals(checkoutTime, read.checkedOutAt());
+  }
+
+  @Test
+  void aRemovedItemIsStampedWithTheClock() {
+    cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, replyTo));
+    clock.advance(Duration.ofSeconds(42));
+    var removed = cart.<CartReply>runCommand(replyTo -> new CartCommand.RemoveItem("sku-1", replyTo));
+    assertEquals(new CartEvent.ItemRemoved("cart-7", "sku-1", 2, T0.plusSeconds(42)), removed.event());
   }
 
   @Test
@@ -139,9 +197,5 @@ class ShoppingCartTest {
     }
     var forgotten = cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", 20, "key-20", replyTo));
     assertEquals(commands + 1, assertInstanceOf(CartReply.Accepted.class, forgotten.reply()).cart().seqNr());
-  }
-
-  private static java.time.Instant adjustedAt(CartEvent event) {
-    return event.at();
   }
 }
