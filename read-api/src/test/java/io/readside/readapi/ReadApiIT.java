@@ -57,7 +57,7 @@ class ReadApiIT {
     system = ActorSystem.create(Behaviors.empty(), "read-api-it", config);
     ReadApi.Settings settings = ReadApi.Settings.fromConfig(config);
     pool = Pools.create("read-api", db, 4);
-    base = "http://127.0.0.1:" + ReadApi.start(system, settings, pool).localAddress().getPort();
+    base = "http://127.0.0.1:" + ReadApi.start(system, settings, pool, db).localAddress().getPort();
   }
 
   @AfterAll
