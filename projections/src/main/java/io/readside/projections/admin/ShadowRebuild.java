@@ -65,8 +65,11 @@ final class ShadowRebuild {
   ShadowRebuildProgress.Report start(ReadModelProjection projection, String tokenId) throws Exception {
     List<Integer> slices = operations.slices(Optional.empty());
     SliceLocks locks = SliceLocks.acquire(pool, projection.name(), slices, "rebuild --shadow");
+    ShadowRebuildProgress.Report begun;
     try {
       progress.begin(projection.name(), tokenId);
+      // Read before the build starts: the answer says "building", however fast the build then is.
+      begun = progress.read(projection.name()).orElseThrow();
     } catch (SQLException | RuntimeException e) {
       locks.close();
       throw e;
@@ -80,7 +83,7 @@ final class ShadowRebuild {
         // undoes when the connection goes.
       }
     });
-    return progress.read(projection.name()).orElseThrow();
+    return begun;
   }
 
   /** Where the shadow of one slice stands, and which events it left out as dead letters. */
