@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.TestDatabase;
@@ -31,15 +30,7 @@ class CompletenessAuditIT {
 
   @BeforeAll
   static void start() {
-    // A 0.5 s gap window (5 x 100 ms) instead of Readside's 10 s, so a 3 s late commit is skipped;
-    // and 10 s for a write to answer instead of 1.5 s (ask) and 3 s (journal breaker), so it succeeds.
-    // eventsByTag, the source that skips a late commit (the default horizon source does not).
-    n = OneNode.start(CompletenessAuditIT.class, ConfigFactory.parseMap(Map.of(
-        "readside.worker.source", "events-by-tag",
-        "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
-        "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
-        "readside.write-side.ask-timeout", "10s",
-        "jdbc-journal.circuit-breaker.call-timeout", "10s")));
+    n = OneNode.start(CompletenessAuditIT.class, OneNode.LATE_COMMITS_SKIPPED);
   }
 
   @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.TestDatabase;
@@ -16,7 +15,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,14 +37,7 @@ class VerifyIT {
 
   @BeforeAll
   static void start() {
-    // As in CompletenessAuditIT: a 0.5 s gap window, so a 3 s late commit is skipped for good.
-    // eventsByTag, the source that skips a late commit (the default horizon source does not).
-    n = OneNode.start(VerifyIT.class, ConfigFactory.parseMap(Map.of(
-        "readside.worker.source", "events-by-tag",
-        "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
-        "jdbc-read-journal.journal-sequence-retrieval.query-delay", "100ms",
-        "readside.write-side.ask-timeout", "10s",
-        "jdbc-journal.circuit-breaker.call-timeout", "10s")));
+    n = OneNode.start(VerifyIT.class, OneNode.LATE_COMMITS_SKIPPED);
   }
 
   @AfterAll

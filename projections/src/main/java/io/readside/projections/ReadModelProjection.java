@@ -33,6 +33,11 @@ public record ReadModelProjection(
     }
   }
 
+  /** Every table its writer fills: the compared ones, then the scratch ones (parents before children). */
+  public List<String> writtenTables() {
+    return java.util.stream.Stream.concat(tables.stream(), scratchTables.stream()).toList();
+  }
+
   /** Deletes this slice's rows (rows that hang off them go by ON DELETE CASCADE). */
   public int deleteSlice(Connection c, int slice) throws SQLException {
     // The table name is a constant of the projection's definition, checked above; slice is bound.

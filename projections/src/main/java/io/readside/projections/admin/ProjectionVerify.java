@@ -155,7 +155,7 @@ public final class ProjectionVerify {
   /** Empty temporary tables shaped like the live ones, found first by the writer's unqualified names. */
   private static void createCopies(Connection c, ReadModelProjection projection) throws SQLException {
     try (Statement st = c.createStatement()) {
-      for (String table : allTables(projection)) {
+      for (String table : projection.writtenTables()) {
         // Table names are constants of the projection's definition, checked by ReadModelProjection.
         st.execute("CREATE TEMPORARY TABLE " + table + " (LIKE read_model." + table + " INCLUDING ALL) ON COMMIT DROP");
       }
@@ -165,11 +165,6 @@ public final class ProjectionVerify {
     }
   }
 
-  private static List<String> allTables(ReadModelProjection projection) {
-    List<String> all = new ArrayList<>(projection.tables());
-    all.addAll(projection.scratchTables());
-    return all;
-  }
 
   private long replay(
       Connection live, Connection journalConnection, ReadModelProjection projection, int slice, SlicePosition start,

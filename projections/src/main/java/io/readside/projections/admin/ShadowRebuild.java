@@ -269,7 +269,7 @@ final class ShadowRebuild {
 
   /** Every live row of the projection replaced by the shadow's; parents first, as the tables are listed. */
   private static long replaceLiveRows(Connection c, ReadModelProjection projection) throws SQLException {
-    List<String> tables = allTables(projection);
+    List<String> tables = projection.writtenTables();
     long rows = 0;
     try (Statement st = c.createStatement()) {
       // DELETE, not TRUNCATE: readers keep reading the old rows until this commits.
@@ -286,7 +286,7 @@ final class ShadowRebuild {
   private static void createShadowTables(Connection c, ReadModelProjection projection) throws SQLException {
     dropShadowTables(c, projection);
     try (Statement st = c.createStatement()) {
-      for (String table : allTables(projection)) {
+      for (String table : projection.writtenTables()) {
         // Table names are constants of the projection's definition, checked by ReadModelProjection.
         st.execute("CREATE TABLE " + SCHEMA + "." + table + " (LIKE read_model." + table + " INCLUDING ALL)");
       }
@@ -295,17 +295,12 @@ final class ShadowRebuild {
 
   private static void dropShadowTables(Connection c, ReadModelProjection projection) throws SQLException {
     try (Statement st = c.createStatement()) {
-      for (String table : allTables(projection)) {
+      for (String table : projection.writtenTables()) {
         st.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
       }
     }
   }
 
-  private static List<String> allTables(ReadModelProjection projection) {
-    List<String> all = new ArrayList<>(projection.tables());
-    all.addAll(projection.scratchTables());
-    return all;
-  }
 
   /** Events of the slice the live rows leave out: parked or discarded dead letters of the projection. */
   private static Set<String> deadLetters(Connection c, ReadModelProjection projection, int slice) throws SQLException {
