@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,7 +146,7 @@ class AdminCommandIT {
   void rewindWaitFollowsTheOffsetBackToWhereItWas() {
     writeToSlice(2, 3);
     // Rewound while the slice may still be catching up: wait until it has, so there is something to rewind.
-    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> assertEquals(0, TestSql.longValue(db,
+    await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(0, TestSql.longValue(db,
         "SELECT COALESCE((SELECT lag_events FROM read_model.projection_status WHERE projection_name = 'cart-summary' AND slice = 2), -1)")));
     Run run = admin("rewind", "cart-summary", "--slice", "2", "--to-offset", "0", "--wait");
     assertEquals(0, run.exit(), run.err());

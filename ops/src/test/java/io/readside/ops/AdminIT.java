@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,16 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The admin endpoint on a two-node cluster: one node runs carts, the read API and admin; the
  * other runs the projections and can be stopped, so status is shown to come from the database.
+ * The tests run in a random order (the seed is in the log): each starts from {@link #settled()}
+ * and depends on no other. The scenario is the model of every cart written, kept with the writes.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.Random.class)
 class AdminIT {
   private static final com.typesafe.config.Config EVENTS_BY_TAG =
       com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("readside.worker.source", "events-by-tag"));
@@ -59,6 +61,20 @@ class AdminIT {
     ReadModelAssertions.assertReadModelMatches(read, db, scenario);
   }
 
+  /** The worker up, nothing paused, every slice caught up: whatever the test before left. */
+  @BeforeEach
+  void settled() {
+    if (worker == null) {
+      worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION), EVENTS_BY_TAG);
+    }
+    for (var paused : TestSql.rows(db, "SELECT projection_name, projection_key FROM pekko_projection_management WHERE paused")) {
+      String slice = ((String) paused.get("projection_key")).substring("carts-".length());
+      HttpJson.Reply resumed = admin.post("/admin/projections/" + paused.get("projection_name") + "/resume?slice=" + slice, "");
+      assertEquals(200, resumed.status(), resumed.body().toString());
+    }
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertSlices(status(), s -> 0L, true));
+  }
+
   @AfterAll
   static void stop() {
     if (worker != null) {
@@ -68,8 +84,8 @@ class AdminIT {
   }
 
   @Test
-  @Order(1)
   void everyAdminRouteNeedsTheBearerToken() {
+    long auditBefore = TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit");
     HttpJson anonymous = new HttpJson(front.adminAddress().orElseThrow());
     HttpJson wrong = new HttpJson(front.adminAddress().orElseThrow(), "Bearer not-the-token-at-all-000");
     HttpJson basic = new HttpJson(front.adminAddress().orElseThrow(), "Basic " + TestNodes.ADMIN_TOKEN);
@@ -86,14 +102,13 @@ class AdminIT {
     }
     // Nothing changed: no pause persisted, nothing audited.
     assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused"));
-    assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit"));
+    assertEquals(auditBefore, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit"));
     assertEquals(200, admin.get("/admin/projections").status());
   }
 
   @Test
-  @Order(2)
   void statusListsEveryProjectionAndSliceWithOffsetsAndLagFromTheDatabase() {
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    assertSlices(status(), s -> 0L, true);
     JsonNode cartSummary = status().get(0);
     assertEquals("cart-summary", cartSummary.get("projection").asText());
     assertTrue(cartSummary.get("replaySafe").asBoolean());
@@ -103,7 +118,6 @@ class AdminIT {
   }
 
   @Test
-  @Order(3)
   void aPausedInstanceFallsBehindAndCatchesUpOnResumeAndPauseSurvivesInTheDatabase() {
     int slice = 1;
     JsonNode paused = admin.post("/admin/projections/cart-summary/pause?slice=" + slice, "").body();
@@ -112,7 +126,7 @@ class AdminIT {
     assertEquals(1, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused AND projection_key = 'carts-1'"));
 
     int written = writeToSlice(slice, 5);
-    eventually(Duration.ofSeconds(20), () -> {
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       JsonNode s = sliceStatus("cart-summary", slice);
       assertTrue(s.get("paused").asBoolean());
       assertEquals(written, s.get("lagEvents").asLong(), s.toString());
@@ -122,17 +136,16 @@ class AdminIT {
     });
 
     admin.post("/admin/projections/cart-summary/resume?slice=" + slice, "");
-    eventually(Duration.ofSeconds(20), () -> assertEquals(0, sliceStatus("cart-summary", slice).get("lagEvents").asLong()));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(0, sliceStatus("cart-summary", slice).get("lagEvents").asLong()));
     assertFalse(sliceStatus("cart-summary", slice).get("paused").asBoolean());
   }
 
   @Test
-  @Order(4)
   void statusStaysRightWhileTheWorkerIsDown() {
     worker.close();
     worker = null;
     int written = writeToSlice(2, 4) + writeToSlice(3, 3);
-    eventually(Duration.ofSeconds(10), () -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<JsonNode> all = allSlices();
       long lag = all.stream().filter(s -> s.get("projection").asText().equals("daily-sales")).mapToLong(s -> s.get("lagEvents").asLong()).sum();
       assertEquals(written, lag);
@@ -151,7 +164,7 @@ class AdminIT {
 
     worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION), EVENTS_BY_TAG);
     // The paused slice started paused and stays behind; everything else catches up.
-    eventually(Duration.ofSeconds(60), () -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       JsonNode s = sliceStatus("daily-sales", 3);
       assertTrue(s.get("paused").asBoolean() && s.get("running").asBoolean(), s.toString());
       assertEquals(lagOf(s), s.get("lagEvents").asLong());
@@ -159,14 +172,12 @@ class AdminIT {
       assertEquals(0, sliceStatus("cart-summary", 0).get("lagEvents").asLong());
     });
     admin.post("/admin/projections/daily-sales/resume?slice=3", "");
-    eventually(Duration.ofSeconds(60), () -> assertSlices(status(), s -> 0L, true));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertSlices(status(), s -> 0L, true));
     ReadModelAssertions.assertReadModelMatches(read, db, scenario);
   }
 
   @Test
-  @Order(5)
   void rewindDryRunCountsWhatWouldBeReplayedAndRewindIsOnlyForReplaySafeProjections() {
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
     long head = TestSql.longValue(db, "SELECT max(ordering) FROM event_journal");
     long to = head / 2;
     JsonNode dry = admin.post("/admin/projections/cart-summary/rewind", "{\"toOffset\":" + to + ",\"dryRun\":true}").body();
@@ -200,12 +211,11 @@ class AdminIT {
     // The real rewind replays into a replay-safe read model: it ends exactly as before.
     JsonNode rewound = admin.post("/admin/projections/cart-summary/rewind", "{\"toOffset\":" + to + "}").body();
     assertEquals(sum(dry, "eventsToReplay"), sum(rewound, "eventsToReplay"), rewound.toString());
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertSlices(status(), s -> 0L, true));
     ReadModelAssertions.assertReadModelMatches(read, db, scenario);
   }
 
   @Test
-  @Order(6)
   void rebuildingOneSliceLeavesOtherSlicesServingAndEndsWithTheExpectedTotals() throws Exception {
     int rebuilt = 0;
     List<String> otherCarts = new ArrayList<>();
@@ -231,7 +241,7 @@ class AdminIT {
       assertEquals(1, result.get("slices").size(), result.toString());
       assertEquals(TestSql.longValue(db, "SELECT count(*) FROM event_tag WHERE tag = 'carts-0'"), result.get("slices").get(0).get("eventsToReplay").asLong());
     }
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertSlices(status(), s -> 0L, true));
     rebuilding.set(false);
     reader.get();
     assertTrue(served.get() > 0);
@@ -239,7 +249,6 @@ class AdminIT {
   }
 
   @Test
-  @Order(7)
   void rebuildingAllSlicesShowsProgressAndEndsWithTheExpectedTotals() {
     // Paused first, so the progress can be seen before the replay runs.
     admin.post("/admin/projections/item-popularity/pause", "");
@@ -252,7 +261,7 @@ class AdminIT {
     assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM read_model.item_popularity_by_slice"));
 
     admin.post("/admin/projections/item-popularity/resume", "");
-    eventually(Duration.ofSeconds(30), () -> {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertSlices(status(), s -> 0L, true);
       assertTrue(sliceStatus("item-popularity", 0).get("rebuild").isNull());
     });
@@ -260,8 +269,16 @@ class AdminIT {
   }
 
   @Test
-  @Order(8)
   void everyActionIsAudited() {
+    long offset = TestSql.longValue(db, "SELECT current_offset::bigint FROM pekko_projection_offset_store WHERE projection_name = 'cart-summary' AND projection_key = 'carts-2'");
+    for (String[] action : List.of(
+        new String[] {"/admin/projections/item-popularity/pause?slice=2", ""},
+        new String[] {"/admin/projections/item-popularity/resume?slice=2", ""},
+        new String[] {"/admin/projections/cart-summary/rewind?slice=2", "{\"toOffset\":" + offset / 2 + "}"},
+        new String[] {"/admin/projections/daily-sales/rebuild?slice=2", ""})) {
+      HttpJson.Reply reply = admin.post(action[0], action[1]);
+      assertEquals(200, reply.status(), action[0] + ": " + reply.body());
+    }
     JsonNode audit = admin.get("/admin/audit?limit=1000").body().get("items");
     List<String> actions = new ArrayList<>();
     audit.forEach(a -> actions.add(a.get("action").asText()));
@@ -282,10 +299,10 @@ class AdminIT {
 
   /** The lock is PostgreSQL's, so an operation on another admin node holds it just the same. */
   @Test
-  @Order(9)
   void anOperationOnASliceThatAnotherOperationHoldsAnswers409AndChangesNothing() throws Exception {
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
     long auditBefore = TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit");
+    String refusedSql = "SELECT count(*) FROM readside_admin_audit WHERE outcome = 'refused: operation_in_progress'";
+    long refusedBefore = TestSql.longValue(db, refusedSql);
     try (java.sql.Connection other = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
         java.sql.Statement st = other.createStatement()) {
       st.execute("SELECT pg_advisory_lock(hashtext('readside-operation:daily-sales'), 1)");
@@ -300,7 +317,7 @@ class AdminIT {
       // Nothing was paused or reset, and the refusals are audited; other projections are free.
       assertEquals(0, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_management WHERE paused"));
       assertSlices(status(), s -> 0L, true);
-      assertEquals(3, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit WHERE outcome = 'refused: operation_in_progress'"));
+      assertEquals(refusedBefore + 3, TestSql.longValue(db, refusedSql));
       assertEquals(auditBefore + 3, TestSql.longValue(db, "SELECT count(*) FROM readside_admin_audit"));
       assertEquals(200, admin.post("/admin/projections/item-popularity/pause?slice=1", "").status());
       assertEquals(200, admin.post("/admin/projections/item-popularity/resume?slice=1", "").status());
@@ -309,14 +326,12 @@ class AdminIT {
     HttpJson.Reply afterwards = admin.post("/admin/projections/daily-sales/rebuild?slice=1", "");
     assertEquals(200, afterwards.status(), afterwards.body().toString());
     assertEquals("done", afterwards.body().get("outcome").asText());
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertSlices(status(), s -> 0L, true));
     ReadModelAssertions.assertReadModelMatches(read, db, scenario);
   }
 
   @Test
-  @Order(10)
   void aRebuildThatFailsOnOneSliceLeavesThatSliceAsItWasAndIsAuditedAsPartial() {
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
     long rowsOfSlice2 = TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice WHERE slice = 2");
     long offsetOfSlice2 = TestSql.longValue(db, "SELECT current_offset::bigint FROM pekko_projection_offset_store WHERE projection_name = 'daily-sales' AND projection_key = 'carts-2'");
     assertTrue(rowsOfSlice2 > 0);
@@ -345,7 +360,7 @@ class AdminIT {
     } finally {
       TestSql.update(db, "DROP TRIGGER test_keep ON read_model.daily_sales_by_slice");
     }
-    eventually(Duration.ofSeconds(30), () -> assertSlices(status(), s -> 0L, true));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertSlices(status(), s -> 0L, true));
     ReadModelAssertions.assertReadModelMatches(read, db, scenario);
   }
 

@@ -12,7 +12,7 @@ final class BackgroundLoad implements AutoCloseable {
     done = CompletableFuture.runAsync(() -> {
       while (writing.get()) {
         scenario.run(5);
-        NodeProcess.sleep(10);
+        NodeProcess.pace(10); // a steady load, not a flood
       }
     });
   }

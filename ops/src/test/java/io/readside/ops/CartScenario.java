@@ -125,7 +125,7 @@ final class CartScenario {
     for (int attempt = 0; reply.status() == 503 && attempt < 120; attempt++) {
       unknownOutcomes++;
       try {
-        Thread.sleep(250);
+        Thread.sleep(250); // a client's back-off between retries
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,22 +60,15 @@ class ClusterBootstrapIT {
         // No CLUSTER_SEED_NODES: NodeProcess clears CLUSTER_* from the inherited environment.
         workers.add(new NodeProcess("worker-" + i, "worker", env, adminPort, logs).withJvmArgs(jvmArgs).start());
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      Map<Integer, Set<String>> upByNode = upMembers(management);
-      while (!allSeeThree(upByNode, n) && System.nanoTime() < deadline) {
-        NodeProcess.sleep(500);
-        upByNode = upMembers(management);
-      }
+      Map<Integer, Set<String>> upByNode = await("one cluster of " + n).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> upMembers(management), up -> allSeeThree(up, n));
       System.out.printf("bootstrap: %d workers formed one cluster %.1f s after the first started: %s%n",
           n, (System.nanoTime() - start) / 1e9, upByNode);
       assertTrue(allSeeThree(upByNode, n), "every node should see the same " + n + " Up members: " + upByNode);
       assertEquals(1, new TreeSet<>(upByNode.values().stream().map(Set::toString).toList()).size(), "one cluster: " + upByNode);
       for (NodeProcess w : workers) {
-        long readyBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!w.answers("/health/ready") && System.nanoTime() < readyBy) {
-          NodeProcess.sleep(500);
-        }
-        assertTrue(w.answers("/health/ready"), w.name + " ready (an Up member)");
+        await(w.name + " ready (an Up member)").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            .until(() -> w.answers("/health/ready"));
         assertTrue(w.logText().contains("connection budget: worker node may open"), w.name + " logged its budget");
       }
     } finally {

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,12 +38,12 @@ class ClusterFailoverIT {
         CartScenario scenario = new CartScenario(write, 23, 40);
         scenario.run(150);
         // The 12 instances end up on both workers (one shard per keep-alive interval moves).
-        eventually(Duration.ofSeconds(60), () -> assertEquals(Set.of(a, b), runningNodes(admin)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(Set.of(a, b), runningNodes(admin)));
 
         CompletableFuture<Void> moreWrites = CompletableFuture.runAsync(() -> scenario.run(150));
         workerA.close();
         moreWrites.get();
-        eventually(Duration.ofSeconds(60), () -> assertEquals(Set.of(b), runningNodes(admin)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(Set.of(b), runningNodes(admin)));
         ReadModelAssertions.assertReadModelMatches(read, db, scenario);
         assertTrue(scenario.existingCarts().size() > 20);
       }

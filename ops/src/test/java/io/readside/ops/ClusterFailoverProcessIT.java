@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +39,7 @@ class ClusterFailoverProcessIT {
           Instant killedWall = Instant.now();
           long killedAt = System.nanoTime();
           victim.kill();
-          eventually(Duration.ofSeconds(90), () -> assertRunningWithout(cluster, victim));
+          await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertRunningWithout(cluster, victim));
           failovers.add((System.nanoTime() - killedAt) / 1e9);
           System.out.printf("ClusterFailoverProcessIT: SIGKILL %d of %s (%d instances): all %d running on the survivors after %.1f s (%s)%n",
               i + 1, victim.name, held, ProcessCluster.INSTANCES, failovers.get(i), phases(cluster, victim, killedWall));
@@ -50,19 +50,19 @@ class ClusterFailoverProcessIT {
         int held = cluster.runningInstancesByNode().get(leaving.clusterAddress()).size();
         long termAt = System.nanoTime();
         leaving.terminate();
-        eventually(Duration.ofSeconds(60), () -> assertRunningWithout(cluster, leaving));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertRunningWithout(cluster, leaving));
         double handover = (System.nanoTime() - termAt) / 1e9;
         assertTrue(leaving.awaitExit(Duration.ofSeconds(30)), "a SIGTERMed worker exits");
         System.out.printf("ClusterFailoverProcessIT: SIGTERM of %s (%d instances): handed over in %.1f s%n", leaving.name, held, handover);
 
         NodeProcess joining = cluster.addWorker();
         long joinedAt = System.nanoTime();
-        eventually(Duration.ofSeconds(90), () ->
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
             assertTrue(cluster.runningInstancesByNode().getOrDefault(joining.clusterAddress(), Set.of()).size() > 0,
                 "the joining worker takes some instances: " + cluster.runningInstancesByNode()));
         System.out.printf("ClusterFailoverProcessIT: %s joined and ran its first instance after %.1f s%n", joining.name, (System.nanoTime() - joinedAt) / 1e9);
       }
-      eventually(Duration.ofSeconds(90), () -> {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
         assertEquals(ProcessCluster.INSTANCES, cluster.runningInstances());
         assertEquals(0, cluster.lagEvents());
       });

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,26 +27,25 @@ class ClusterFormationProcessIT {
     try (ProcessCluster cluster = ProcessCluster.unstarted(ClusterFormationProcessIT.class, 3)) {
       NodeProcess first = cluster.workers.get(0).start();
       // Its seed, the write side, does not run: it cannot join, so it is alive but not ready.
-      for (int i = 0; i < 5; i++) {
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(400)).untilAsserted(() -> {
         HttpJson.Reply ready = health(first).get("/health/ready");
         assertEquals(503, ready.status(), "ready before it is an Up member: " + ready.body());
-        NodeProcess.sleep(400);
-      }
+      });
       cluster.writeSide.start();
       long seedStarted = System.nanoTime();
-      eventually(Duration.ofSeconds(60), () -> assertEquals(200, health(first).get("/health/ready").status()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(200, health(first).get("/health/ready").status()));
       System.out.printf("ClusterFormationProcessIT: %s ready %.1f s after its seed started (503 before)%n",
           first.name, (System.nanoTime() - seedStarted) / 1e9);
-      eventually(Duration.ofSeconds(60), () -> assertEquals(ProcessCluster.INSTANCES, cluster.runningInstances()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(ProcessCluster.INSTANCES, cluster.runningInstances()));
 
       NodeProcess second = cluster.workers.get(1);
       NodeProcess third = cluster.workers.get(2);
-      NodeProcess.sleep(1500);
+      NodeProcess.pace(1500); // a staggered start, as the test's name says
       second.start();
-      NodeProcess.sleep(1500);
+      NodeProcess.pace(1500);
       third.start();
       long thirdStarted = System.nanoTime();
-      eventually(Duration.ofSeconds(60), () -> {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         Map<String, Set<String>> byNode = cluster.runningInstancesByNode();
         for (NodeProcess w : cluster.workers) {
           assertTrue(byNode.getOrDefault(w.clusterAddress(), Set.of()).size() >= FAIR_SHARE, "each runs >= " + FAIR_SHARE + ": " + counts(byNode));
@@ -58,7 +57,7 @@ class ClusterFormationProcessIT {
       assertTrue(spread < 6, "spread within seconds of the third joining, not " + spread + " s");
 
       // Every worker's admin status names the same node for every running instance.
-      eventually(Duration.ofSeconds(30), () -> {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         List<Map<String, Set<String>>> views = cluster.workers.stream().map(cluster::runningInstancesByNode).toList();
         assertEquals(ProcessCluster.INSTANCES, views.get(0).values().stream().mapToInt(Set::size).sum(), views.get(0).toString());
         for (int i = 1; i < views.size(); i++) {

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +56,7 @@ class CompletenessAuditIT {
     add(healthy, "a");
     long seq = add(healthy, "b");
     assertEquals(200, n.read().get("/carts/" + healthy + "?minSeqNr=" + seq + "&waitMs=10000").status());
-    eventually(Duration.ofSeconds(10), () -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       JsonNode report = audit();
       assertEquals(0, report.get("skippedCarts").asInt(), report.toString());
       assertEquals(2, report.get("eventsBehindOffsets").asLong(), report.toString());
@@ -80,13 +80,13 @@ class CompletenessAuditIT {
       assertEquals(200, r.status(), r.body().toString());
       return r.body().get("seqNr").asLong();
     });
-    Thread.sleep(300);
+    HeldWrites.awaitHeld(n.db(), 2);
     // Meanwhile other carts of the slice commit above the hole, and every projection moves past it.
     long last = 0;
     String other = TestNodes.cartInSlice("other-", SLICE);
     for (int i = 0; i < 10; i++) {
       last = add(other, "item-" + i);
-      Thread.sleep(100);
+      NodeProcess.pace(100); // spread over the hold: several polls of the projections see commits above the hole
     }
     assertEquals(200, n.read().get("/carts/" + other + "?minSeqNr=" + last + "&waitMs=10000").status());
     assertEquals(2, lateA.get());
@@ -99,7 +99,7 @@ class CompletenessAuditIT {
     // The projections applied seqNr 3 of one cart and never saw seqNr 2 of either.
     assertEquals(1, n.read().get("/carts/" + lateAlone).body().get("seqNr").asLong());
     List<String> all = List.of("cart-summary", "daily-sales", "item-popularity");
-    eventually(Duration.ofSeconds(10), () -> {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       JsonNode report = audit();
       Map<String, JsonNode> skipped = new HashMap<>();
       report.get("skipped").forEach(s -> skipped.put(s.get("cartId").asText(), s));
@@ -132,7 +132,7 @@ class CompletenessAuditIT {
     // Rebuilding cart-summary alone repairs cart-summary, and the audit still names the others.
     assertEquals(200, n.admin().post("/admin/projections/cart-summary/rebuild?slice=" + SLICE, "").status());
     assertEquals(200, n.read().get("/carts/" + lateAlone + "?minSeqNr=2&waitMs=10000").status());
-    eventually(Duration.ofSeconds(15), () -> {
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       JsonNode report = audit();
       assertEquals(2, report.get("skippedCarts").asInt(), report.toString());
       for (JsonNode e : report.get("skippedEvents")) {
@@ -143,10 +143,10 @@ class CompletenessAuditIT {
     for (JsonNode r : audit().get("repairs")) {
       assertEquals(200, n.admin().post("/admin/projections/" + r.get("projection").asText() + "/rebuild?slice=" + r.get("slice").asInt(), "").status());
     }
-    eventually(Duration.ofSeconds(15), () -> assertEquals(0, audit().get("skippedCarts").asInt()));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(0, audit().get("skippedCarts").asInt()));
     Jar.Result clean = Jar.run(env, "audit");
     assertEquals(0, clean.exit(), clean.output());
-    eventually(Duration.ofSeconds(15), () -> {
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       JsonNode popular = n.read().get("/items/popular?limit=100").body();
       Map<String, Long> inCarts = new HashMap<>();
       Map<String, Long> checkedOut = new HashMap<>();

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +44,7 @@ class ConcurrentOperationsIT {
         // A rebuild racing a rewind of the same cart-summary slice.
         races.add(race(() -> b.post("/admin/projections/cart-summary/rebuild?slice=" + slice, "").status(),
             () -> a.post("/admin/projections/cart-summary/rewind?slice=" + slice, "{\"toOffset\":0}").status()));
-        NodeProcess.sleep(1_000);
+        NodeProcess.pace(1_000); // one round of races a second, under the background load
       }
       load.close();
 
@@ -53,7 +53,7 @@ class ConcurrentOperationsIT {
       }
       long refused = races.stream().filter(Race::refusedOne).count();
       assertTrue(refused > 0, "at least one pair overlapped and was serialised: " + races);
-      eventually(Duration.ofSeconds(90), () -> assertEquals(0, cluster.lagEvents()));
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertEquals(0, cluster.lagEvents()));
       ReadModelAssertions.assertReadModelMatches(cluster.read(), cluster.db, scenario);
       assertEquals(0, TestSql.longValue(cluster.db, "SELECT count(*) FROM pekko_projection_management WHERE paused"), "nothing left paused");
       assertEquals(0, TestSql.longValue(cluster.db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "no operation lock left");
@@ -66,7 +66,7 @@ class ConcurrentOperationsIT {
   /** Sends both at once (the second 20 ms after the first, so the first usually holds the lock). */
   private static Race race(Supplier<Integer> first, Supplier<Integer> second) throws Exception {
     CompletableFuture<Integer> one = CompletableFuture.supplyAsync(first);
-    NodeProcess.sleep(20);
+    NodeProcess.pace(20);
     CompletableFuture<Integer> two = CompletableFuture.supplyAsync(second);
     return new Race(one.get(), two.get());
   }

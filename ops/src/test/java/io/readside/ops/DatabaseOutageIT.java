@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,16 +94,16 @@ class DatabaseOutageIT {
         }
         load.add(clients.submit(() -> readLoad(read, loadOn, reads)));
 
-        Thread.sleep(4_000);
+        NodeProcess.pace(4_000); // load before the fault
         postgres.stop();
         long down = System.nanoTime();
-        Thread.sleep(OUTAGE.toMillis());
+        NodeProcess.pace(OUTAGE.toMillis()); // how long PostgreSQL stays down
         long upBegin = System.nanoTime();
         postgres.start();
         long up = System.nanoTime();
         long writesBack = awaitAttempt(commands, up, Duration.ofSeconds(30));
         long readsBack = awaitRead(reads, up, Duration.ofSeconds(30));
-        Thread.sleep(3_000);
+        NodeProcess.pace(3_000); // load after the recovery
         loadOn.set(false);
         for (Future<?> f : load) {
           f.get();
@@ -245,19 +246,12 @@ class DatabaseOutageIT {
     return awaitSuccess(() -> List.copyOf(reads), since, timeout);
   }
 
-  private static long awaitSuccess(java.util.function.Supplier<List<Attempt>> attempts, long since, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      var first = attempts.get().stream()
-          .filter(a -> a.startNanos() >= since && a.status() != -1 && a.status() < 500)
-          .mapToLong(Attempt::endNanos).min();
-      if (first.isPresent()) {
-        return first.getAsLong();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no success within " + timeout + " of PostgreSQL's return");
+  private static long awaitSuccess(java.util.function.Supplier<List<Attempt>> attempts, long since, Duration timeout) {
+    return await("a success within " + timeout + " of PostgreSQL's return").atMost(timeout).pollInterval(Duration.ofMillis(50))
+        .until(() -> attempts.get().stream()
+            .filter(a -> a.startNanos() >= since && a.status() != -1 && a.status() < 500)
+            .mapToLong(Attempt::endNanos).min(), java.util.OptionalLong::isPresent)
+        .getAsLong();
   }
 
   /** Requests sent while the database was down that had their full 2 s before it came back. */
@@ -301,6 +295,7 @@ class DatabaseOutageIT {
     return all;
   }
 
+  /** A client's pace (load) or back-off (retry): a deliberate pause, not a wait for something. */
   private static void pause(long millis) {
     try {
       Thread.sleep(millis);

@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,7 +91,7 @@ class DevCommandIT {
       HttpJson adminClient = new HttpJson(new java.net.InetSocketAddress("127.0.0.1", java.net.URI.create(admin).getPort()), "Bearer " + token);
       assertEquals(200, adminClient.get("/admin/projections").status());
       // The shaded jar carries pekko-management's health checks and our readiness checks.
-      ReadModelAssertions.eventually(Duration.ofSeconds(20), () -> assertEquals(200, adminClient.get("/health/ready").status()));
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(200, adminClient.get("/health/ready").status()));
 
       // Ctrl-C (SIGTERM here) is quiet and quick: PostgreSQL stops only after the node, and the slice
       // status recorder before the pools close, so no "could not record status ... pool has been

@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,12 +46,11 @@ class EndToEndIT {
     long events = scenario.existingCarts().values().stream().mapToLong(c -> c.seqNr).sum();
     assertEquals(events, TestSql.longValue(db, "SELECT count(*) FROM event_journal"));
     assertEquals(events, TestSql.longValue(db, "SELECT count(*) FROM event_tag WHERE tag ~ '^carts-[0-3]$'"));
-    ReadModelAssertions.eventually(
-        java.time.Duration.ofSeconds(10),
-        () -> assertEquals(3 * 4, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store")));
+    await().atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(() -> assertEquals(3 * 4, TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store")));
 
     // A healthy run is complete: the audit checks every event the projection moved past.
-    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(10), () -> {
+    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
       HttpJson.Reply audit = TestNodes.admin(node).get("/admin/audit/completeness");
       assertEquals(200, audit.status());
       assertEquals(0, audit.body().get("skippedCarts").asInt(), audit.body().toString());
@@ -67,7 +67,7 @@ class EndToEndIT {
       assertEquals(200, metrics.getKey());
       assertTrue(metrics.getValue().contains("jvm_memory_used_bytes"), metrics.getValue());
     }
-    ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> {
+    await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
       String text = read.getText("/metrics").getValue();
       assertTrue(text.contains("hikaricp_connections{pool=\"read-api\"}"), text);
       assertTrue(text.contains("hikaricp_connections{pool=\"projections\"}"), text);
@@ -82,7 +82,7 @@ class EndToEndIT {
     HttpJson admin = new HttpJson(node.adminAddress().orElseThrow());
     for (HttpJson server : new HttpJson[] {write, read, admin}) {
       assertEquals(200, server.get("/health/alive").status());
-      ReadModelAssertions.eventually(java.time.Duration.ofSeconds(20), () -> {
+      await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
         HttpJson.Reply ready = server.get("/health/ready");
         assertEquals(200, ready.status(), ready.body().toString());
         assertEquals("ready", ready.body().get("status").asText());

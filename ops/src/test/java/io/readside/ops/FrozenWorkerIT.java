@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +29,7 @@ class FrozenWorkerIT {
       for (int cycle = 0; cycle < cycles; cycle++) {
         NodeProcess survivor = cluster.workers.get(cycle % 2);
         NodeProcess victim = cluster.workers.get((cycle + 1) % 2);
-        eventually(Duration.ofSeconds(120), () -> {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
           Map<String, Set<String>> byNode = cluster.runningInstancesByNode();
           assertEquals(ProcessCluster.INSTANCES, byNode.values().stream().mapToInt(Set::size).sum(), byNode.toString());
           assertTrue(byNode.getOrDefault(victim.clusterAddress(), Set.of()).size() >= 4, "the victim runs a share: " + byNode);
@@ -39,10 +39,10 @@ class FrozenWorkerIT {
         Instant frozenAt = Instant.now();
         victim.freeze();
         // Past failure detection and the split-brain resolver's 5 s: the survivor runs every slice.
-        eventually(Duration.ofSeconds(60), () ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
             assertEquals(ProcessCluster.INSTANCES, cluster.runningInstancesByNode().getOrDefault(survivor.clusterAddress(), Set.of()).size()));
         double takeoverSeconds = Duration.between(frozenAt, Instant.now()).toMillis() / 1000.0;
-        NodeProcess.sleep(Math.max(0, 25_000 - Duration.between(frozenAt, Instant.now()).toMillis()));
+        NodeProcess.pace(Math.max(0, 25_000 - Duration.between(frozenAt, Instant.now()).toMillis()));
         victim.thaw();
         assertTrue(victim.awaitExit(Duration.ofSeconds(60)), "the woken worker, downed by the majority, stops by itself");
         long refusedNow = victim.logText().lines().filter(l -> l.contains("is fenced")).count() - refusedBefore;
@@ -54,7 +54,7 @@ class FrozenWorkerIT {
       }
       load.close();
 
-      eventually(Duration.ofSeconds(60), () -> assertEquals(0, cluster.lagEvents()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(0, cluster.lagEvents()));
       ReadModelAssertions.assertReadModelMatches(cluster.read(), cluster.db, scenario);
       System.out.printf(
           "FrozenWorkerIT: %d commands (%d rejected as the model expected), %d freeze(s), stale commits refused: %d; lost 0, doubled 0%n",

@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ class GrafanaDashboardIT {
       }
       HttpJson[] servers = {
           write, new HttpJson(node.readApiAddress().orElseThrow()), new HttpJson(node.adminAddress().orElseThrow())};
-      ReadModelAssertions.eventually(Duration.ofSeconds(30), () -> {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         Set<String> served = new TreeSet<>();
         for (HttpJson server : servers) {
           Map.Entry<Integer, String> metrics = server.getText("/metrics");

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,7 +110,7 @@ class HorizonSourceIT {
           + "WHEN (NEW.sequence_number = 2 AND NEW.persistence_id = 'ShoppingCart|" + held + "') EXECUTE FUNCTION test_held_commit()");
       long heldStart = System.nanoTime();
       CompletableFuture<Long> late = CompletableFuture.supplyAsync(() -> heldAdd(n.node(), held, "held-b"));
-      Thread.sleep(500);
+      HeldWrites.awaitHeld(n.db(), 1);
       // Concurrent load on every slice while the write is held: its carts commit above the hole.
       CartScenario scenario = new CartScenario(n.write(), 42, 40);
       // 10 s into the hold, whatever the load is doing: the status and readiness as they are then.
@@ -152,10 +152,10 @@ class HorizonSourceIT {
         // Held past ready-max-lag (5 s here): the worker is not ready, and says why.
         assertEquals(503, heldReady.status(), heldReady.body().toString());
         assertTrue(heldReady.body().toString().contains("the horizon is held by transaction"), heldReady.body().toString());
-        eventually(Duration.ofSeconds(15), () -> assertEquals(200, new HttpJson(n.node().adminAddress().orElseThrow()).get("/health/ready").status()));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(200, new HttpJson(n.node().adminAddress().orElseThrow()).get("/health/ready").status()));
 
         // Status lag counts rows after the horizon offset: none once caught up.
-        eventually(Duration.ofSeconds(15), () -> {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
           JsonNode status = n.admin().get("/admin/projections").body();
           status.get("projections").forEach(p -> p.get("slices").forEach(sl -> {
             assertEquals(0, sl.get("lagEvents").asLong(), sl.toString());
@@ -174,7 +174,7 @@ class HorizonSourceIT {
         HttpJson.Reply rewind = n.admin().post("/admin/projections/cart-summary/rewind", "{\"toOffset\":0}");
         assertEquals(200, rewind.status(), rewind.body().toString());
         assertEquals("done", rewind.body().get("outcome").asText(), rewind.body().toString());
-        eventually(Duration.ofSeconds(20), () -> n.admin().get("/admin/projections").body().get("projections").forEach(p ->
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> n.admin().get("/admin/projections").body().get("projections").forEach(p ->
             p.get("slices").forEach(sl -> assertEquals(0, sl.get("lagEvents").asLong(), sl.toString()))));
         ReadModelAssertions.assertReadModelMatches(n.read(), n.db(), scenario);
         for (String projection : List.of("cart-summary", "item-popularity", "daily-sales")) {
@@ -183,7 +183,7 @@ class HorizonSourceIT {
         ReadModelAssertions.assertReadModelMatches(n.read(), n.db(), scenario);
       } else {
         // eventsByTag moved past the hole for ever: no projection has the held event.
-        eventually(Duration.ofSeconds(20), () -> assertEquals(1L, popularity(n.read()).getOrDefault("held-c", 0L)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1L, popularity(n.read()).getOrDefault("held-c", 0L)));
         assertEquals(0L, popularity(n.read()).getOrDefault("held-b", 0L));
         JsonNode cart = n.read().get("/carts/" + held).body();
         assertTrue(cart.get("seqNr").asLong() < 3 || !cart.toString().contains("held-b"), cart.toString());
@@ -241,7 +241,7 @@ class HorizonSourceIT {
   }
 
   private static void caughtUp(Node n) {
-    eventually(Duration.ofSeconds(20), () -> n.admin().get("/admin/projections").body().get("projections")
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> n.admin().get("/admin/projections").body().get("projections")
         .forEach(p -> p.get("slices").forEach(sl -> assertEquals(0, sl.get("lagEvents").asLong(), sl.toString()))));
   }
 
@@ -303,7 +303,7 @@ class HorizonSourceIT {
         assertEquals(eventsPerCart, reply.body().get("lineCount").asInt(), reply.body().toString());
         assertEquals(eventsPerCart, reply.body().get("totalQuantity").asInt(), reply.body().toString());
       }
-      eventually(Duration.ofSeconds(10), () -> {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         Map<String, Long> items = popularity(n.read());
         for (int c = 0; c < carts; c++) {
           for (int seq = 1; seq <= eventsPerCart; seq++) {
@@ -323,7 +323,7 @@ class HorizonSourceIT {
         hole.setAutoCommit(false);
         insertRows(hole, serialization, "ghost-hole", 1, new CartEvent.ItemAdded("ghost-hole", "ghost", 1, 100, Instant.now()));
         insert(n.db(), serialization, after, 1, new CartEvent.ItemAdded(after, "after-item", 1, 100, Instant.now()), 0, true);
-        Thread.sleep(500);
+        NodeProcess.pace(500); // time the projections would need to apply it, were it not held back
         assertEquals(404, n.read().get("/carts/" + after).status(), "held back by the open transaction");
         hole.rollback();
       }
@@ -345,7 +345,7 @@ class HorizonSourceIT {
     try (Connection c = connect(db)) {
       c.setAutoCommit(false);
       insertRows(c, serialization, cart, seq, event);
-      Thread.sleep(commitAfterMillis);
+      NodeProcess.pace(commitAfterMillis); // the late commit this test injects
       if (commit) {
         c.commit();
       } else {

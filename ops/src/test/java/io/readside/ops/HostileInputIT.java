@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -447,22 +449,11 @@ class HostileInputIT {
 
   /** The state once the projections have applied the seed (offsets stop moving). */
   private static Map<String, Object> settledState() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    Map<String, Object> last = state();
-    while (System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(700);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      Map<String, Object> now = state();
-      if (now.equals(last) && now.get("offsets") != null && String.valueOf(now.get("offsets")).split(",").length >= 3) {
-        return now;
-      }
-      last = now;
-    }
-    throw new AssertionError("projections did not settle: " + last);
+    // Settled: the same state two polls (700 ms) apart, with an offset for each of the three projections.
+    AtomicReference<Map<String, Object>> last = new AtomicReference<>(state());
+    return await("projections settle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(700))
+        .until(HostileInputIT::state, now -> now.equals(last.getAndSet(now))
+            && now.get("offsets") != null && String.valueOf(now.get("offsets")).split(",").length >= 3);
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

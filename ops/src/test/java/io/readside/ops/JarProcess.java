@@ -1,5 +1,7 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** One deployable (`readside write-side`, `readside read-api`, ...) from the built jar in its own JVM. */
 final class JarProcess implements AutoCloseable {
@@ -52,18 +55,19 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** Waits for a line containing {@code text}; fails with the output so far if the process ends or time runs out. */
-  void awaitLine(String text, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (lines().stream().anyMatch(l -> l.text().contains(text))) {
-        return;
-      }
-      if (!process.isAlive()) {
-        break;
-      }
-      Thread.sleep(100);
+  void awaitLine(String text, Duration timeout) {
+    try {
+      await().atMost(timeout).until(() -> printed(text) || !process.isAlive());
+    } catch (ConditionTimeoutException e) {
+      // reported below, with the output
     }
-    throw new AssertionError(name + " did not print '" + text + "':\n" + String.join("\n", lines().stream().map(Line::text).toList()));
+    if (!printed(text)) {
+      throw new AssertionError(name + " did not print '" + text + "':\n" + String.join("\n", lines().stream().map(Line::text).toList()));
+    }
+  }
+
+  private boolean printed(String text) {
+    return lines().stream().anyMatch(l -> l.text().contains(text));
   }
 
   boolean isAlive() {

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +105,7 @@ class JournalPushIT {
     try (ReadsideNode node = TestNodes.start(db, ReadsideNode.allRoles(), pollsMinutesApart())) {
       HttpJson write = new HttpJson(node.writeSideAddress().orElseThrow());
       HttpJson read = new HttpJson(node.readApiAddress().orElseThrow());
-      eventually(Duration.ofSeconds(30), () -> assertEquals(1, listeners(db).size()));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1, listeners(db).size()));
       // Caught up and woken by notifications: each write visible within seconds, polls being 30-60 s apart.
       for (int i = 0; i < 5; i++) {
         assertAppliedPromptly(write, read, "push-a" + i);
@@ -117,7 +117,7 @@ class JournalPushIT {
       // cannot hear, caught up by the check it makes after listening again.
       assertAppliedPromptly(write, read, "push-during-reconnect");
 
-      eventually(Duration.ofSeconds(10), () -> {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         List<Long> now = listeners(db);
         assertEquals(1, now.size());
         assertNotEquals(pid, now.getFirst());

@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -28,7 +28,7 @@ class KilledWorkerIT {
       Random random = new Random(4242);
       List<Double> recoveries = new ArrayList<>();
       for (int i = 0; i < KILLS; i++) {
-        NodeProcess.sleep(500 + random.nextInt(3_000));
+        NodeProcess.pace(500 + random.nextInt(3_000)); // a random moment under load for the next kill
         // The worker that holds more slices (a coin flip when even): killing an idle one proves little.
         SliceEpochs epochs = SliceEpochs.read(cluster.db);
         NodeProcess victim = cluster.workers.stream()
@@ -39,7 +39,7 @@ class KilledWorkerIT {
         victim.kill();
         victim.start();
         // Recovered when every slice the victim held has been taken again (by its new incarnation or the other worker).
-        eventually(Duration.ofSeconds(90), () -> assertEquals(0,
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertEquals(0,
             SliceEpochs.read(cluster.db).bySlice().values().stream()
                 .filter(h -> h.owner().equals(victim.clusterAddress()) && h.takenAt().isBefore(killedAt)).count()));
         recoveries.add(Duration.between(killedAt, Instant.now()).toMillis() / 1000.0);
@@ -47,7 +47,7 @@ class KilledWorkerIT {
             i + 1, victim.name, held, recoveries.get(i));
       }
       load.close();
-      eventually(Duration.ofSeconds(90), () -> {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
         assertEquals(ProcessCluster.INSTANCES, cluster.runningInstances());
         assertEquals(0, cluster.lagEvents());
       });

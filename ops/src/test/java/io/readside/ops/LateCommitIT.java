@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,12 +49,12 @@ class LateCommitIT {
       // The write side gives up waiting (503, outcome unknown); the insert commits 15 s later.
       HttpJson.Reply checkout = write.post("/carts/" + late + "/checkout", "");
       assertTrue(checkout.status() == 200 || checkout.status() == 503, checkout.body().toString());
-      eventually(Duration.ofSeconds(40), () -> assertEquals(1, TestSql.longValue(cluster.db,
+      await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertEquals(1, TestSql.longValue(cluster.db,
           "SELECT count(*) FROM event_journal WHERE persistence_id = 'ShoppingCart|" + late + "' AND sequence_number = 2")));
       TestSql.update(cluster.db, "DROP TRIGGER test_late_commit ON event_journal");
-      NodeProcess.sleep(3_000);
+      NodeProcess.pace(3_000); // more load on top of the late commit before it stops
       load.close();
-      eventually(Duration.ofSeconds(60), () -> assertEquals(0, cluster.lagEvents()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(0, cluster.lagEvents()));
 
       // The checkout is in the journal, and no projection has it.
       HttpJson admin = cluster.admin();
@@ -79,7 +79,7 @@ class LateCommitIT {
         assertEquals(200, rebuilt.status(), rebuilt.body().toString());
         assertEquals("done", rebuilt.body().get("outcome").asText(), rebuilt.body().toString());
       }
-      eventually(Duration.ofSeconds(60), () -> assertEquals(0, cluster.lagEvents()));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(0, cluster.lagEvents()));
       double repairSeconds = (System.nanoTime() - started) / 1e9;
       assertEquals(0, admin.get("/admin/audit/completeness").body().get("skippedCarts").asInt());
 

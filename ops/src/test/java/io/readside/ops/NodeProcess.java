@@ -1,5 +1,7 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -74,16 +76,13 @@ final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + name, e);
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!answers("/health/alive")) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " at start; see " + log);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " did not answer within 90 s; see " + log);
-      }
-      sleep(200);
-    }
+    await(name + " answers /health/alive (log: " + log + ")").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + " at start; see " + log);
+          }
+          return answers("/health/alive");
+        });
     return this;
   }
 
@@ -174,7 +173,11 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  static void sleep(long millis) {
+  /**
+   * A deliberate pause: load pacing, how long a fault lasts, or a window in which something must
+   * keep holding. Never a wait for something to happen: that is Awaitility's {@code await()}.
+   */
+  static void pace(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

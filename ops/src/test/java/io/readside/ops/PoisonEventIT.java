@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,7 +94,7 @@ class PoisonEventIT {
     assertEquals("checked_out", other.body().get("status").asText());
 
     // The poison event is parked, and every later event of its cart behind it.
-    eventually(Duration.ofSeconds(20), () -> assertEquals(4, parked(poisoned).size()));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(4, parked(poisoned).size()));
     List<JsonNode> chain = parked(poisoned);
     JsonNode head = chain.get(0);
     assertEquals(2, head.get("seqNr").asLong());
@@ -130,7 +130,7 @@ class PoisonEventIT {
     assertEquals(409, n.admin().post("/admin/dead-letters/" + head.get("id").asLong() + "/retry", "").status());
     assertEquals(404, n.admin().post("/admin/dead-letters/999999/retry", "").status());
     // The other projections never failed: they saw every event.
-    eventually(Duration.ofSeconds(10), () -> assertEquals(1L,
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(1L,
         TestSql.longValue(n.db(), "SELECT quantity_checked_out FROM read_model.item_popularity WHERE item_id = 'poison'")));
   }
 
@@ -139,7 +139,7 @@ class PoisonEventIT {
     breakItem("cursed");
     String cart = TestNodes.cartInSlice("discarded-", 1);
     add(cart, "cursed", 1, 10);
-    eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1, parked(cart).size()));
     long id = parked(cart).get(0).get("id").asLong();
     // While another operation holds the slice (here: a session of another admin node), a discard waits its turn.
     try (java.sql.Connection other = java.sql.DriverManager.getConnection(n.db().url(), n.db().user(), n.db().password());
@@ -171,7 +171,7 @@ class PoisonEventIT {
     try {
       String cart = TestNodes.cartInSlice("redis-", 2);
       add(cart, "doomed", 1, 10);
-      eventually(Duration.ofSeconds(20), () -> assertEquals(1, parked(cart).size()));
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1, parked(cart).size()));
       long id = parked(cart).get(0).get("id").asLong();
       assertEquals(200, n.admin().post("/admin/dead-letters/" + id + "/discard", "").status());
       long other = add(cart, "fine", 2, 7);
@@ -221,7 +221,7 @@ class PoisonEventIT {
     String cart = TestNodes.cartInSlice("rebuilt-", 0);
     add(cart, "broken", 2, 30);
     long last = add(cart, "fine", 1, 5);
-    eventually(Duration.ofSeconds(20), () -> assertEquals(2, parked(cart).size()));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(2, parked(cart).size()));
     fix();
     JsonNode rebuilt = n.admin().post("/admin/projections/cart-summary/rebuild?slice=0", "").body();
     assertTrue(rebuilt.get("slices").get(0).get("note").asText().contains("2 parked dead letters"), rebuilt.toString());
@@ -240,22 +240,22 @@ class PoisonEventIT {
     add(cart, "tea", 2, 300);
     long seq = n.write().post("/carts/" + cart + "/checkout", "").body().get("seqNr").asLong();
     assertEquals(200, n.read().get("/carts/" + cart + "?minSeqNr=" + seq + "&waitMs=10000").status());
-    eventually(Duration.ofSeconds(20), () -> {
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       JsonNode slice = dailySalesSlice3();
       assertTrue(slice.get("lagEvents").asLong() > 0, slice.toString());
       assertTrue(slice.get("lastError").asText().contains("daily sales are read-only today"), slice.toString());
     });
     assertEquals(0, TestSql.longValue(n.db(), "SELECT count(*) FROM readside_dead_letter WHERE projection_name = 'daily-sales'"));
     // A worker that stays behind reports not ready.
-    eventually(Duration.ofSeconds(20), () -> {
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       HttpJson.Reply ready = n.admin().get("/health/ready");
       assertEquals(503, ready.status(), ready.body().toString());
       assertEquals("not_ready", ready.body().get("error").asText());
     });
 
     TestSql.update(n.db(), "DROP TRIGGER test_stop ON read_model.daily_sales_by_slice");
-    eventually(Duration.ofSeconds(30), () -> assertEquals(0, dailySalesSlice3().get("lagEvents").asLong()));
-    eventually(Duration.ofSeconds(20), () -> assertEquals(200, n.admin().get("/health/ready").status()));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(0, dailySalesSlice3().get("lagEvents").asLong()));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(200, n.admin().get("/health/ready").status()));
     assertEquals(600L, TestSql.longValue(n.db(), "SELECT revenue_cents FROM read_model.daily_sales_by_slice WHERE slice = 3"));
   }
 

@@ -118,7 +118,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /**
    * The admin status, from the first live worker that answers. A worker can stop answering between
-   * the choice and the request (it is leaving): that is an AssertionError, so eventually() retries.
+   * the choice and the request (it is leaving): that is an AssertionError, so Awaitility's untilAsserted retries.
    */
   private JsonNode status() {
     try {

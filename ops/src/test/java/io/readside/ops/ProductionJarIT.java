@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,13 +116,11 @@ class ProductionJarIT {
     assertEquals(0, Jar.run(Jar.productionCommand("migrate"), env).exit());
     try (JarProcess readApi = JarProcess.start("read-api", env)) {
       readApi.awaitLine("read API listening on", java.time.Duration.ofSeconds(90));
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-      Jar.Result result = Jar.run(probe, probeEnv);
-      while (result.exit() != 0 && System.nanoTime() < deadline) {
-        Thread.sleep(500); // polling the probe, as Docker does
-        result = Jar.run(probe, probeEnv);
-      }
-      assertEquals(0, result.exit(), result.output());
+      // Polling the probe, as Docker does.
+      await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(500)).untilAsserted(() -> {
+        Jar.Result result = Jar.run(probe, probeEnv);
+        assertEquals(0, result.exit(), result.output());
+      });
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +22,8 @@ final class ReadModelAssertions {
     assertPages(read, scenario, "open");
     assertPages(read, scenario, "checked_out");
     // cart-summary answered minSeqNr; the other projections may trail it by a group or two.
-    eventually(Duration.ofSeconds(30), () -> assertPopularItems(read, db, scenario));
-    eventually(Duration.ofSeconds(30), () -> assertDailySales(read, db, scenario));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertPopularItems(read, db, scenario));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertDailySales(read, db, scenario));
   }
 
   private static void assertCarts(HttpJson read, CartScenario scenario) {
@@ -103,26 +104,5 @@ final class ReadModelAssertions {
     TestSql.rows(db, "SELECT * FROM read_model.daily_sales").forEach(r -> view.put(((java.sql.Date) r.get("day")).toLocalDate(),
         new CartScenario.DayTotals((Long) r.get("checkouts"), (Long) r.get("items_sold"), (Long) r.get("revenue_cents"))));
     assertEquals(expected, view, "view read_model.daily_sales");
-  }
-
-  /** Retries an assertion until it holds or the time is up; then fails with its last failure. */
-  static void eventually(Duration timeout, Runnable assertion) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

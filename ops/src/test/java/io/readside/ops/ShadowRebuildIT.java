@@ -1,7 +1,7 @@
 package io.readside.ops;
 
 import static io.readside.ops.ReadModelAssertions.assertReadModelMatches;
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -59,7 +60,7 @@ class ShadowRebuildIT {
     HttpJson.Reply idle = n.admin().post("/admin/projections/cart-summary/rebuild?shadow=true", "");
     assertEquals(202, idle.status(), idle.body().toString());
     assertEquals("done", awaitShadowRebuild("cart-summary").get("state").asText());
-    eventually(Duration.ofSeconds(30), () -> assertReadModelMatches(n.read(), n.db(), scenario));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertReadModelMatches(n.read(), n.db(), scenario));
     // Damage the live rows downwards (totals only ever grow under load, so the readers' check holds):
     // only a rebuild from the journal puts these back.
     int damaged = TestSql.update(n.db(), "UPDATE read_model.item_popularity_by_slice SET quantity_checked_out = 0 WHERE slice = 1")
@@ -108,7 +109,7 @@ class ShadowRebuildIT {
     assertTrue(readers.failures.isEmpty(), "reads failed or went down during the shadow rebuilds: " + readers.failures);
     assertTrue(readers.httpReads.get() > 20 && readers.sqlReads.get() > 20,
         "readers read throughout: " + readers.httpReads + " HTTP, " + readers.sqlReads + " SQL");
-    eventually(Duration.ofSeconds(30), () -> assertReadModelMatches(n.read(), n.db(), scenario));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertReadModelMatches(n.read(), n.db(), scenario));
     for (String projection : ALL) {
       JsonNode report = n.admin().get("/admin/projections/" + projection + "/verify").body();
       assertTrue(report.get("equal").asBoolean(), report.toString());
@@ -121,17 +122,13 @@ class ShadowRebuildIT {
     assertEquals(200, n.read().get("/carts/after-shadow?minSeqNr=1&waitMs=10000").status());
   }
 
-  private static JsonNode awaitShadowRebuild(String projection) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
+  /** The shadow rebuild's progress once it is done or failed. */
+  private static JsonNode awaitShadowRebuild(String projection) {
+    return await("shadow rebuild of " + projection).atMost(Duration.ofSeconds(90)).until(() -> {
       HttpJson.Reply reply = n.admin().get("/admin/projections/" + projection + "/shadow-rebuild");
       assertEquals(200, reply.status(), reply.body().toString());
-      String state = reply.body().get("state").asText();
-      if (state.equals("done") || state.equals("failed") || System.nanoTime() > deadline) {
-        return reply.body();
-      }
-      Thread.sleep(100);
-    }
+      return reply.body();
+    }, progress -> Set.of("done", "failed").contains(progress.get("state").asText()));
   }
 
   private static JsonNode findProjection(JsonNode status, String name) {
@@ -198,12 +195,10 @@ class ShadowRebuildIT {
             }
           }
           sqlReads.incrementAndGet();
-          Thread.sleep(5);
+          NodeProcess.pace(5); // a reader's pace, leaving the CPU to the rebuild
         }
       } catch (java.sql.SQLException e) {
         failures.add("SQL read failed: " + e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
 

@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,8 @@ class WaitingReadsIT {
         for (int i = 0; i < APPLIED_WAITERS; i++) {
           applied.add(get(waiting, base + "/carts/wait-" + i + "?minSeqNr=" + (seqNr[i] + 1) + "&waitMs=10000"));
         }
-        NodeProcess.sleep(1_000);
+        HttpJson read = cluster.read();
+        await("the first waiters admitted").atMost(Duration.ofSeconds(10)).until(() -> waitingReads(read) >= APPLIED_WAITERS);
 
         AtomicBoolean measuring = new AtomicBoolean(true);
         CompletableFuture<List<Long>> others = CompletableFuture.supplyAsync(() -> measureOtherReads(base, measuring));
@@ -77,11 +79,9 @@ class WaitingReadsIT {
           });
           far.add(answer);
         }
-        // Once every waiter beyond the cap has its answer (or 3 s have passed), write the awaited events.
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (refusedSoFar.get() < WAITERS - CAP && System.nanoTime() < until) {
-          NodeProcess.sleep(20);
-        }
+        // Once every waiter beyond the cap has its answer, write the awaited events.
+        await("every waiter beyond the cap refused").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+            .until(() -> refusedSoFar.get() >= WAITERS - CAP);
         for (int i = 0; i < APPLIED_WAITERS; i++) {
           assertEquals(200, write.put("/carts/wait-" + i + "/items/item-" + (i % 7), "{\"quantity\":3}").status());
         }
@@ -134,6 +134,14 @@ class WaitingReadsIT {
   }
 
   /** One client reading other routes in turn, as fast as answers come, until told to stop: latencies in ms. */
+  /** The read API's gauge of reads waiting for the projection. */
+  private static double waitingReads(HttpJson read) {
+    return read.getText("/metrics").getValue().lines()
+        .filter(l -> l.startsWith("readside_read_api_waiting_reads"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElse(0);
+  }
+
   private static List<Long> measureOtherReads(String base, AtomicBoolean measuring) {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     String[] paths = {"/carts/wait-50", "/carts?status=open&limit=20", "/items/popular?limit=5", "/carts?status=checked_out&limit=20"};

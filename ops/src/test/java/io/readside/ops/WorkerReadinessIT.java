@@ -1,6 +1,6 @@
 package io.readside.ops;
 
-import static io.readside.ops.ReadModelAssertions.eventually;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,12 +53,12 @@ class WorkerReadinessIT {
     workerB = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION, Role.ADMIN), WORKER);
     write = new HttpJson(front.writeSideAddress().orElseThrow());
     // Sharding has spread the 12 instances evenly (and stopped moving them).
-    eventually(Duration.ofSeconds(90), () -> {
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       Map<String, Integer> counts = new HashMap<>();
       runningNodes().values().forEach(n -> counts.merge(n, 1, Integer::sum));
       assertEquals(Map.of(address(workerA), 6, address(workerB), 6), counts);
     });
-    eventually(Duration.ofSeconds(30), () -> {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertEquals(200, ready(workerA).status());
       assertEquals(200, ready(workerB).status());
     });
@@ -77,17 +77,16 @@ class WorkerReadinessIT {
     assertEquals(200, admin.post("/admin/projections/cart-summary/pause?slice=1", "").status());
     try {
       add(TestNodes.cartInSlice("paused-", 1));
-      eventually(Duration.ofSeconds(20), () -> assertTrue(status("cart-summary", 1).get("lagSeconds").asDouble() > 3,
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertTrue(status("cart-summary", 1).get("lagSeconds").asDouble() > 3,
           status("cart-summary", 1).toString()));
-      for (int i = 0; i < 5; i++) {
+      await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
         assertEquals(200, ready(workerA).status(), ready(workerA).body().toString());
         assertEquals(200, ready(workerB).status(), ready(workerB).body().toString());
-        NodeProcess.sleep(500);
-      }
+      });
     } finally {
       assertEquals(200, admin.post("/admin/projections/cart-summary/resume?slice=1", "").status());
     }
-    eventually(Duration.ofSeconds(20), () -> assertEquals(0, status("cart-summary", 1).get("lagEvents").asLong()));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(0, status("cart-summary", 1).get("lagEvents").asLong()));
   }
 
   @Test
@@ -103,22 +102,21 @@ class WorkerReadinessIT {
       String runsIt = status("daily-sales", 3).get("node").asText();
       ReadsideNode behind = address(workerA).equals(runsIt) ? workerA : workerB;
       ReadsideNode other = behind == workerA ? workerB : workerA;
-      eventually(Duration.ofSeconds(20), () -> {
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         HttpJson.Reply reply = ready(behind);
         assertEquals(503, reply.status(), reply.body().toString());
         assertEquals("not_ready", reply.body().get("error").asText());
         assertTrue(reply.body().get("message").asText().contains("daily-sales slice 3 is"), reply.body().toString());
       });
       assertTrue(status("daily-sales", 3).get("lagSeconds").asDouble() > 2);
-      for (int i = 0; i < 5; i++) {
+      await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
         assertEquals(200, ready(other).status(), "a worker that does not run the slice: " + ready(other).body());
         assertEquals(503, ready(behind).status());
-        NodeProcess.sleep(500);
-      }
+      });
     } finally {
       TestSql.update(db, "DROP TRIGGER test_stuck ON read_model.daily_sales_by_slice");
     }
-    eventually(Duration.ofSeconds(30), () -> {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertEquals(200, ready(workerA).status());
       assertEquals(200, ready(workerB).status());
     });
@@ -127,12 +125,12 @@ class WorkerReadinessIT {
   @Test
   void probesOpenNoDatabaseConnections() throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-      NodeProcess.sleep(1_000);
+      NodeProcess.pace(1_000); // the pools' start-up connections are open by now
       long before = sessions(c);
       for (int i = 0; i < 50; i++) {
         ready(i % 2 == 0 ? workerA : workerB);
       }
-      NodeProcess.sleep(1_000);
+      NodeProcess.pace(1_000); // the window in which a probe's own connection would show
       long opened = sessions(c) - before;
       System.out.printf("WorkerReadinessIT: 50 readiness probes opened %d database sessions%n", opened);
       assertTrue(opened < 10, "50 probes opened " + opened + " database sessions");

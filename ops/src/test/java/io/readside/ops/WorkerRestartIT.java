@@ -1,5 +1,6 @@
 package io.readside.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.readside.migrations.Migrations;
@@ -26,9 +27,8 @@ class WorkerRestartIT {
       scenario.run(150);
       CompletableFuture<Void> moreWrites = CompletableFuture.runAsync(() -> scenario.run(250));
       // Stop the worker once it has committed some offsets, while writes go on.
-      ReadModelAssertions.eventually(
-          java.time.Duration.ofSeconds(30),
-          () -> assertTrue(TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store") > 0));
+      await().atMost(java.time.Duration.ofSeconds(30))
+          .untilAsserted(() -> assertTrue(TestSql.longValue(db, "SELECT count(*) FROM pekko_projection_offset_store") > 0));
       firstWorker.close();
       long appliedBeforeRestart = TestSql.longValue(db, "SELECT COALESCE(sum(last_seq_nr), 0) FROM read_model.cart_summary");
 

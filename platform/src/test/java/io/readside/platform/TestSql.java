@@ -43,6 +43,11 @@ public final class TestSql {
     return value == null ? 0 : ((Number) value).longValue();
   }
 
+  /** Sessions of this database blocked on a lock (a row, a transaction, an advisory lock): a writer that waits its turn. */
+  public static long sessionsWaitingForALock(DatabaseSettings db) {
+    return longValue(db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+  }
+
   public static int update(DatabaseSettings db, String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         PreparedStatement ps = c.prepareStatement(sql)) {

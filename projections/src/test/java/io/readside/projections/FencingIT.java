@@ -1,5 +1,6 @@
 package io.readside.projections;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -85,18 +86,17 @@ class FencingIT {
     }
     Map<String, Object> before = sales();
     ActorRef<ProjectionBehavior.Command> first = testKit.spawn(instance(id, "node-a", journal));
-    Thread.sleep(700);
+    // The second starts once the first is applying the journal, so the two overlap.
+    await().atMost(Duration.ofSeconds(30)).until(() -> (long) sales().get("checkouts") > (long) before.get("checkouts"));
     ActorRef<ProjectionBehavior.Command> second = testKit.spawn(instance(id, "node-b", journal));
     try {
       long expectedCheckouts = (long) before.get("checkouts") + 60;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while ((long) sales().get("checkouts") < expectedCheckouts && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      // Both instances keep running: give the loser time to commit anything it still would.
-      Thread.sleep(2_000);
-      assertEquals(expectedCheckouts, sales().get("checkouts"));
-      assertEquals((long) before.get("revenue") + 60 * 200, sales().get("revenue"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> (long) sales().get("checkouts") >= expectedCheckouts);
+      // Both instances keep running: the totals must stay exact while the loser could still commit.
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        assertEquals(expectedCheckouts, sales().get("checkouts"));
+        assertEquals((long) before.get("revenue") + 60 * 200, sales().get("revenue"));
+      });
     } finally {
       testKit.stop(first);
       testKit.stop(second);
@@ -185,7 +185,7 @@ class FencingIT {
                 throw new IllegalStateException(e);
               }
             });
-    Thread.sleep(500);
+    await().atMost(Duration.ofSeconds(10)).until(() -> TestSql.sessionsWaitingForALock(db) > 0);
     assertFalse(taking.isDone(), "the successor must wait until the old owner's group commits or rolls back");
     inFlight.commit();
     inFlight.close();

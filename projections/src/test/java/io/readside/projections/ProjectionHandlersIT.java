@@ -1,5 +1,6 @@
 package io.readside.projections;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
@@ -180,7 +181,8 @@ class ProjectionHandlersIT {
                   throw new IllegalStateException(e);
                 }
               });
-      Thread.sleep(300);
+      // The stale writer blocks on the owner's rows until the owner commits.
+      await().atMost(Duration.ofSeconds(10)).until(() -> TestSql.sessionsWaitingForALock(db) > 0);
       owner.commit();
       staleWrite.get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
