@@ -5,7 +5,6 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CompletionException;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
@@ -35,7 +34,7 @@ public final class DatabaseUnavailable {
   }
 
   /** The 503 for an unavailable database; any other failure goes on as it was (a 500). */
-  public static HttpResponse responseOrRethrow(Throwable failure) {
+  public static Json.Reply responseOrRethrow(Throwable failure) {
     if (isUnavailable(failure)) {
       return Json.error(
           StatusCodes.SERVICE_UNAVAILABLE,

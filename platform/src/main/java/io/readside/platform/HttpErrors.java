@@ -1,6 +1,5 @@
 package io.readside.platform;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
@@ -14,6 +13,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -41,50 +42,68 @@ public final class HttpErrors {
   private static Route refusingLargeBodies(Route inner) {
     return extractRequestEntity(entity -> {
       OptionalLong length = entity.getContentLengthOption();
-      return length.isPresent() && length.getAsLong() > JsonBodies.MAX_BODY_BYTES ? complete(tooLarge()) : inner;
+      return length.isPresent() && length.getAsLong() > JsonBodies.MAX_BODY_BYTES ? tooLarge().complete() : inner;
     });
   }
 
-  private static HttpResponse tooLarge() {
-    return Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the request body is larger than " + JsonBodies.MAX_BODY_BYTES + " bytes");
+  private static final String TOO_LARGE = "the request body is larger than " + JsonBodies.MAX_BODY_BYTES + " bytes";
+
+  private static Json.Reply tooLarge() {
+    return Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", TOO_LARGE);
   }
 
   private static HttpResponse timedOut(HttpRequest request) {
-    return Json.error(StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the server did not answer in time; retry");
+    return Json.errorResponse(StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the server did not answer in time; retry");
   }
 
   private static final ExceptionHandler EXCEPTIONS =
       ExceptionHandler.newBuilder()
           .match(
               EntityStreamSizeException.class,
-              e -> complete(Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", e.getMessage())))
+              e -> Json.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", e.getMessage()).complete())
           .match(
               BadRequest.class,
-              e -> complete(Json.error(StatusCodes.BAD_REQUEST, e.code(), e.getMessage())))
+              e -> Json.error(StatusCodes.BAD_REQUEST, e.code(), e.getMessage()).complete())
           .matchAny(
               e -> {
                 log.error("request failed", e);
-                return complete(
-                    Json.error(
-                        StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error, see the server log"));
+                return Json.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error, see the server log").complete();
               })
           .build();
 
+  /**
+   * A query parameter its typed unmarshaller refused, and a body Jackson's unmarshaller refused, are
+   * 400s with our codes; every other rejection is Pekko's default answer in the JSON error shape.
+   */
   private static final RejectionHandler REJECTIONS =
-      RejectionHandler.defaultHandler().mapRejectionResponse(HttpErrors::asJsonError);
+      RejectionHandler.newBuilder()
+          .handle(MalformedQueryParamRejection.class,
+              r -> Json.error(StatusCodes.BAD_REQUEST, "invalid_parameter", r.parameterName() + " " + r.errorMsg()).complete())
+          .handle(MalformedRequestContentRejection.class, HttpErrors::malformedBody)
+          .build()
+          .withFallback(RejectionHandler.defaultHandler())
+          .mapRejectionResponse(HttpErrors::asJsonError);
+
+  private static Route malformedBody(MalformedRequestContentRejection rejection) {
+    if (rejection.getCause() instanceof EntityStreamSizeException) {
+      return tooLarge().complete();
+    }
+    BadRequest refusal = JsonBodies.refusal(rejection.getCause());
+    return Json.error(StatusCodes.BAD_REQUEST, refusal.code(), refusal.getMessage()).complete();
+  }
 
   private static HttpResponse asJsonError(HttpResponse response) {
     if (response.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       return response;
     }
     if (response.status().intValue() == 413) {
-      return tooLarge();
+      return Json.errorResponse(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", TOO_LARGE);
     }
     String text =
         response.entity() instanceof HttpEntity.Strict strict
             ? strict.getData().decodeString(StandardCharsets.UTF_8)
             : response.status().reason();
-    return Json.error(response.status(), codeFor(response.status().intValue()), text);
+    return Json.errorResponse(response.status(), codeFor(response.status().intValue()), text);
   }
 
   private static String codeFor(int status) {

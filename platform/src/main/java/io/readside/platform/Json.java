@@ -12,10 +12,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.marshalling.Marshaller;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /** The one JSON mapper of every HTTP interface, strict about what it accepts. */
 public final class Json {
@@ -66,18 +74,48 @@ public final class Json {
     }
   }
 
-  public static HttpResponse ok(Object body) {
+  /** Jackson's marshaller over {@link #MAPPER}: how every route writes its JSON. */
+  private static final Marshaller<Object, RequestEntity> MARSHALLER = Jackson.marshaller(MAPPER);
+
+  @SuppressWarnings("unchecked")
+  public static <T> Marshaller<T, RequestEntity> marshaller() {
+    // It writes any value: the cast only narrows what the caller may pass.
+    return (Marshaller<T, RequestEntity>) (Marshaller<?, ?>) MARSHALLER;
+  }
+
+  public static Reply ok(Object body) {
     return response(StatusCodes.OK, body);
   }
 
-  public static HttpResponse response(StatusCode status, Object body) {
-    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, write(body));
+  public static Reply response(StatusCode status, Object body) {
+    return new Reply(status, body, List.of());
   }
 
   /** The error shape of every 4xx and 5xx: {@code {"error": code, "message": text}}. */
-  public static HttpResponse error(StatusCode status, String code, String message) {
+  public static Reply error(StatusCode status, String code, String message) {
     return response(status, new ErrorBody(code, message));
   }
 
+  /**
+   * The error shape as a finished response, for the few places outside a route where no
+   * marshaller runs (the HTTP layer's parsing errors, a rejection's response, a request timeout).
+   */
+  public static HttpResponse errorResponse(StatusCode status, String code, String message) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, write(new ErrorBody(code, message)));
+  }
+
   public record ErrorBody(String error, String message) {}
+
+  /** A route's answer: a status, a body that {@link #marshaller()} writes, and any extra headers. */
+  public record Reply(StatusCode status, Object body, List<HttpHeader> headers) {
+    public Reply addHeader(HttpHeader header) {
+      List<HttpHeader> all = new ArrayList<>(headers);
+      all.add(header);
+      return new Reply(status, body, List.copyOf(all));
+    }
+
+    public Route complete() {
+      return Directives.complete(status, headers, body, marshaller());
+    }
+  }
 }

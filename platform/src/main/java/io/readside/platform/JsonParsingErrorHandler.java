@@ -18,13 +18,13 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
   public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
     log.warning("Illegal request, responding with status '{}': {}", status, info.summary());
     return switch (status.intValue()) {
-      case 414 -> Json.error(status, "uri_too_long", info.summary());
-      case 413 -> Json.error(status, "too_large", info.summary());
-      case 431 -> Json.error(status, "headers_too_large", info.summary());
+      case 414 -> Json.errorResponse(status, "uri_too_long", info.summary());
+      case 413 -> Json.errorResponse(status, "too_large", info.summary());
+      case 431 -> Json.errorResponse(status, "headers_too_large", info.summary());
       // 501 (unknown method) and 505 (HTTP version): the client sent something we do not speak, a 4xx.
-      case 501 -> Json.error(StatusCodes.BAD_REQUEST, "unknown_method", info.summary());
-      case 505 -> Json.error(StatusCodes.BAD_REQUEST, "unsupported_http_version", info.summary());
-      default -> Json.error(status.intValue() >= 500 ? StatusCodes.BAD_REQUEST : status, "bad_request", info.summary());
+      case 501 -> Json.errorResponse(StatusCodes.BAD_REQUEST, "unknown_method", info.summary());
+      case 505 -> Json.errorResponse(StatusCodes.BAD_REQUEST, "unsupported_http_version", info.summary());
+      default -> Json.errorResponse(status.intValue() >= 500 ? StatusCodes.BAD_REQUEST : status, "bad_request", info.summary());
     };
   }
 }

@@ -1,6 +1,5 @@
 package io.readside.platform;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -66,6 +65,6 @@ public final class NodeHealth implements Extension {
               ? Json.ok(Map.of("status", state))
               : Json.error(StatusCodes.SERVICE_UNAVAILABLE, "not_" + state, r.failure().orElse("a health check failed"));
         }),
-        r -> complete(r));
+        Json.Reply::complete);
   }
 }

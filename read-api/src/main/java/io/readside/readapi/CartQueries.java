@@ -4,17 +4,13 @@ import io.readside.readapi.ReadModel.Cart;
 import io.readside.readapi.ReadModel.CartPage;
 import io.readside.readapi.ReadModel.CartRow;
 import io.readside.readapi.ReadModel.DailySales;
-import io.readside.readapi.ReadModel.Line;
 import io.readside.readapi.ReadModel.PopularItem;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +36,7 @@ public final class CartQueries {
         PreparedStatement ps =
             c.prepareStatement(
                 """
-                SELECT s.status, s.line_count, s.total_quantity, s.total_cents, s.last_seq_nr,
+                SELECT s.cart_id, s.status, s.line_count, s.total_quantity, s.total_cents, s.last_seq_nr,
                        s.created_at, s.updated_at, s.checked_out_at, l.item_id, l.quantity, l.unit_price_cents
                   FROM read_model.cart_summary s
                   LEFT JOIN read_model.cart_line l ON l.cart_id = s.cart_id
@@ -49,27 +45,7 @@ public final class CartQueries {
                 """)) {
       ps.setString(1, cartId);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        List<Line> lines = new ArrayList<>();
-        String status = rs.getString(1);
-        int lineCount = rs.getInt(2);
-        int totalQuantity = rs.getInt(3);
-        long totalCents = rs.getLong(4);
-        long seqNr = rs.getLong(5);
-        Instant createdAt = instant(rs.getTimestamp(6));
-        Instant updatedAt = instant(rs.getTimestamp(7));
-        Instant checkedOutAt = instant(rs.getTimestamp(8));
-        do {
-          // A cart without lines comes back as one row with NULL line columns.
-          String itemId = rs.getString(9);
-          if (itemId != null) {
-            lines.add(new Line(itemId, rs.getInt(10), rs.getLong(11)));
-          }
-        } while (rs.next());
-        return Optional.of(
-            new Cart(cartId, status, List.copyOf(lines), lineCount, totalQuantity, totalCents, seqNr, createdAt, updatedAt, checkedOutAt));
+        return rs.next() ? Optional.of(ReadModelRows.cart(rs)) : Optional.empty();
       }
     }
   }
@@ -107,14 +83,9 @@ public final class CartQueries {
       ps.setString(3, after.orElse(null));
       ps.setString(4, after.orElse(null));
       ps.setInt(5, limit + 1);
-      List<CartRow> rows = new ArrayList<>();
+      List<CartRow> rows;
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new CartRow(
-                  rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5), rs.getLong(6),
-                  instant(rs.getTimestamp(7))));
-        }
+        rows = ReadModelRows.CART_ROW.all(rs);
       }
       boolean more = rows.size() > limit;
       List<CartRow> page = more ? rows.subList(0, limit) : rows;
@@ -134,13 +105,9 @@ public final class CartQueries {
                  LIMIT ?
                 """)) {
       ps.setInt(1, limit);
-      List<PopularItem> items = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          items.add(new PopularItem(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-        }
+        return ReadModelRows.POPULAR_ITEM.all(rs);
       }
-      return items;
     }
   }
 
@@ -154,17 +121,9 @@ public final class CartQueries {
                 """)) {
       ps.setDate(1, Date.valueOf(from));
       ps.setDate(2, Date.valueOf(to));
-      List<DailySales> days = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          days.add(new DailySales(rs.getDate(1).toLocalDate(), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-        }
+        return ReadModelRows.DAILY_SALES.all(rs);
       }
-      return days;
     }
-  }
-
-  private static Instant instant(Timestamp ts) {
-    return ts == null ? null : ts.toInstant();
   }
 }

@@ -1,6 +1,5 @@
 package io.readside.readapi;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
@@ -14,6 +13,7 @@ import io.readside.platform.BadRequest;
 import io.readside.platform.DatabaseUnavailable;
 import io.readside.platform.Ids;
 import io.readside.platform.Json;
+import io.readside.platform.QueryParameters;
 import io.readside.readapi.ReadModel.Cart;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,7 +25,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -63,13 +62,13 @@ public final class ReadRoutes {
 
   private Route cart(String cartId) {
     return parameterOptional(
-        "minSeqNr",
-        minRaw ->
+        QueryParameters.wholeNumber(0, Long.MAX_VALUE), "minSeqNr",
+        minParam ->
             parameterOptional(
-                "waitMs",
-                waitRaw -> {
-                  long minSeqNr = QueryParameters.longIn("minSeqNr", minRaw, 0, 0, Long.MAX_VALUE);
-                  long waitMs = QueryParameters.longIn("waitMs", waitRaw, DEFAULT_WAIT_MS, 0, MAX_WAIT_MS);
+                QueryParameters.wholeNumber(0, MAX_WAIT_MS), "waitMs",
+                waitParam -> {
+                  long minSeqNr = minParam.orElse(0L);
+                  long waitMs = waitParam.orElse(DEFAULT_WAIT_MS);
                   long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
                   return respond(awaitCart(cartId, minSeqNr, deadline, waitMs));
                 }));
@@ -79,7 +78,7 @@ public final class ReadRoutes {
    * Reads the cart; if the read model has not applied minSeqNr yet, waits for it among the shared
    * waiters (one query per poll for all of them) and reads it again once it has.
    */
-  private CompletionStage<HttpResponse> awaitCart(String cartId, long minSeqNr, long deadline, long waitMs) {
+  private CompletionStage<Json.Reply> awaitCart(String cartId, long minSeqNr, long deadline, long waitMs) {
     return query(() -> queries.cart(cartId))
         .thenCompose(
             cart -> {
@@ -99,11 +98,11 @@ public final class ReadRoutes {
             });
   }
 
-  private static HttpResponse found(String cartId, Optional<Cart> cart) {
+  private static Json.Reply found(String cartId, Optional<Cart> cart) {
     return cart.map(Json::ok).orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "cart_not_found", "no cart " + cartId));
   }
 
-  private static HttpResponse tooManyWaiting(int maxWaiting) {
+  private static Json.Reply tooManyWaiting(int maxWaiting) {
     return Json.error(
             StatusCodes.SERVICE_UNAVAILABLE,
             "too_many_waiting",
@@ -111,7 +110,7 @@ public final class ReadRoutes {
         .addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
   }
 
-  private static HttpResponse notYetProjected(String cartId, long applied, long minSeqNr, long waitMs) {
+  private static Json.Reply notYetProjected(String cartId, long applied, long minSeqNr, long waitMs) {
     String message =
         "cart " + cartId + ": the read model has applied up to seqNr " + applied + ", not yet " + minSeqNr
             + " (waited " + waitMs + " ms); retry shortly";
@@ -122,39 +121,37 @@ public final class ReadRoutes {
 
   private Route listCarts() {
     return parameterOptional(
-        "status",
-        statusRaw ->
+        QueryParameters.oneOf(Set.of("open", "checked_out")), "status",
+        status ->
             parameterOptional(
-                "limit",
-                limitRaw ->
+                QueryParameters.count(1, MAX_PAGE), "limit",
+                limitParam ->
                     parameterOptional(
-                        "after",
-                        afterRaw -> {
-                          Optional<String> after = QueryParameters.id("after", afterRaw);
-                          Optional<String> status = QueryParameters.oneOf("status", statusRaw, Set.of("open", "checked_out"));
-                          int limit = (int) QueryParameters.longIn("limit", limitRaw, DEFAULT_PAGE, 1, MAX_PAGE);
+                        QueryParameters.cartId(), "after",
+                        after -> {
+                          int limit = limitParam.orElse(DEFAULT_PAGE);
                           return respond(query(() -> Json.ok(queries.carts(status, after, limit))));
                         })));
   }
 
   private Route popularItems() {
     return parameterOptional(
-        "limit",
-        limitRaw -> {
-          int limit = (int) QueryParameters.longIn("limit", limitRaw, DEFAULT_POPULAR, 1, MAX_POPULAR);
+        QueryParameters.count(1, MAX_POPULAR), "limit",
+        limitParam -> {
+          int limit = limitParam.orElse(DEFAULT_POPULAR);
           return respond(query(() -> Json.ok(new ReadModel.PopularItems(queries.popularItems(limit)))));
         });
   }
 
   private Route dailySales() {
     return parameterOptional(
-        "from",
-        fromRaw ->
+        QueryParameters.date(), "from",
+        fromParam ->
             parameterOptional(
-                "to",
-                toRaw -> {
-                  LocalDate to = QueryParameters.date("to", toRaw).orElse(LocalDate.now(ZoneOffset.UTC));
-                  LocalDate from = QueryParameters.date("from", fromRaw).orElse(to.minusDays(30));
+                QueryParameters.date(), "to",
+                toParam -> {
+                  LocalDate to = toParam.orElse(LocalDate.now(ZoneOffset.UTC));
+                  LocalDate from = fromParam.orElse(to.minusDays(30));
                   if (from.isAfter(to)) {
                     throw new BadRequest("invalid_parameter", "from (" + from + ") is after to (" + to + ")");
                   }
@@ -187,7 +184,7 @@ public final class ReadRoutes {
   }
 
   /** A database that is down or too slow is a 503 database_unavailable, not a 500. */
-  private static Route respond(CompletionStage<HttpResponse> response) {
-    return onSuccess(response.exceptionally(DatabaseUnavailable::responseOrRethrow), r -> complete(r));
+  private static Route respond(CompletionStage<Json.Reply> response) {
+    return onSuccess(response.exceptionally(DatabaseUnavailable::responseOrRethrow), Json.Reply::complete);
   }
 }

@@ -1,6 +1,5 @@
 package io.readside.projections.admin;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
@@ -18,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.readside.platform.BadRequest;
 import io.readside.platform.Json;
 import io.readside.platform.JsonBodies;
+import io.readside.platform.QueryParameters;
 import io.readside.projections.DeadLetters;
 import io.readside.projections.Projections;
 import io.readside.projections.ReadModelProjection;
@@ -32,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
@@ -75,7 +74,6 @@ final class AdminRoutes {
   static final long MAX_OFFSET = 9_007_199_254_740_991L;
   private static final Instant FIRST_INSTANT = Instant.parse("1970-01-01T00:00:00Z");
   private static final Instant PAST_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
-  private static final java.util.regex.Pattern SMALL_NUMBER = java.util.regex.Pattern.compile("[0-9]{1,9}");
 
   /** Operations on stopped instances wait for ProjectionManagement's timeouts; give them time. */
   static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(120);
@@ -89,16 +87,16 @@ final class AdminRoutes {
         path("projections", () -> get(() -> run(this::status))),
         pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes(name, tokenId))),
         path(segment("audit").slash("completeness"), () -> get(() -> run(() -> Json.ok(operations.inTransaction(CompletenessAudit::run))))),
-        path("audit", () -> get(() -> parameterOptional("limit", limit -> {
-          int n = limit(limit, 100, 1000);
+        path("audit", () -> get(() -> parameterOptional(QueryParameters.count(1, 1000), "limit", limit -> {
+          int n = limit.orElse(100);
           return run(() -> Json.ok(new Listing<>(operations.inTransaction(c -> AdminAudit.list(c, n)))));
         }))),
-        path("dead-letters", () -> get(() -> parameterOptional("status", status -> parameterOptional("limit", limit -> {
+        path("dead-letters", () -> get(() -> parameterOptional("status", status -> parameterOptional(QueryParameters.count(1, 1000), "limit", limit -> {
           Optional<String> s = status.filter(v -> !v.equals("all"));
           if (s.isPresent() && !Set.of("parked", "retried", "discarded").contains(s.get())) {
             throw new BadRequest("invalid_parameter", "status must be parked, retried, discarded or all, got '" + s.get() + "'");
           }
-          int n = limit(limit, 100, 1000);
+          int n = limit.orElse(100);
           return run(() -> Json.ok(new Listing<>(operations.inTransaction(c -> DeadLetters.list(c, s, n)))));
         })))),
         pathPrefix("dead-letters", () -> pathPrefix(longSegment(), id -> concat(
@@ -109,12 +107,12 @@ final class AdminRoutes {
   private Route projectionRoutes(String name, String tokenId) {
     Optional<ReadModelProjection> found = Projections.named(projections, name);
     if (found.isEmpty()) {
-      return complete(Json.error(StatusCodes.NOT_FOUND, "unknown_projection",
-          "no projection " + name + "; known: " + String.join(", ", projections.stream().map(ReadModelProjection::name).toList())));
+      return Json.error(StatusCodes.NOT_FOUND, "unknown_projection",
+          "no projection " + name + "; known: " + String.join(", ", projections.stream().map(ReadModelProjection::name).toList())).complete();
     }
     ReadModelProjection projection = found.get();
-    return parameterOptional("slice", sliceRaw -> {
-      Optional<Integer> slice = sliceRaw.map(AdminRoutes::parseSlice);
+    // Any whole number: the operations check it against the slice count.
+    return parameterOptional(QueryParameters.count(0, Integer.MAX_VALUE), "slice", slice -> {
       return concat(
           path("verify", () -> get(() -> run(() -> Json.ok(verify.run(projection, operations.slices(slice), ProjectionVerify.Progress.NONE))))),
           path("shadow-rebuild", () -> get(() -> run(() -> operations.inTransaction(c -> ShadowRebuildProgress.read(c, projection.name()))
@@ -125,7 +123,7 @@ final class AdminRoutes {
           path("resume", () -> run(() -> Json.ok(operations.resume(projection, slice, tokenId)))),
           path("rebuild", () -> parameterOptional("shadow", shadow -> {
             if (shadow.isPresent() && !Set.of("true", "false").contains(shadow.get())) {
-              throw new BadRequest("invalid_parameter", "shadow must be true or false, got '" + shown(shadow.get()) + "'");
+              throw new BadRequest("invalid_parameter", "shadow must be true or false, got '" + QueryParameters.shown(shadow.get()) + "'");
             }
             if (shadow.filter("true"::equals).isEmpty()) {
               return run(() -> Json.ok(operations.rebuild(projection, slice, tokenId)));
@@ -144,7 +142,7 @@ final class AdminRoutes {
     });
   }
 
-  private HttpResponse status() throws Exception {
+  private Json.Reply status() throws Exception {
     List<ProjectionStatusQuery.SliceStatus> all =
         operations.inTransaction(c -> ProjectionStatusQuery.all(c, projections.stream().map(ReadModelProjection::name).toList(), slices));
     List<ProjectionStatus> grouped = new ArrayList<>();
@@ -163,20 +161,20 @@ final class AdminRoutes {
         return inner.apply(token.id());
       }
       String why = header.isEmpty() ? "an Authorization: Bearer <token> header is required" : "the bearer token is not valid";
-      return complete(
-          Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", why)
-              .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "readside-admin"))));
+      return Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", why)
+          .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "readside-admin")))
+          .complete();
     });
   }
 
   @FunctionalInterface
   private interface Work {
-    HttpResponse run() throws Exception;
+    Json.Reply run() throws Exception;
   }
 
   /** Admin work is blocking (JDBC, waiting on instances): off Pekko's threads, errors as JSON. */
   private Route run(Work work) {
-    CompletableFuture<HttpResponse> response =
+    CompletableFuture<Json.Reply> response =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -195,7 +193,7 @@ final class AdminRoutes {
               }
             },
             executor);
-    return onSuccess(response, r -> complete(r));
+    return onSuccess(response, Json.Reply::complete);
   }
 
   private static RewindTarget rewindTarget(JsonNode body) {
@@ -243,33 +241,5 @@ final class AdminRoutes {
       throw new BadRequest("invalid_body", "dryRun must be true or false, got " + node);
     }
     return node.asBoolean();
-  }
-
-  /** ASCII digits only (Integer.parseInt also takes "+3" and non-ASCII digits); the range is checked by the operations. */
-  private static int parseSlice(String raw) {
-    if (!SMALL_NUMBER.matcher(raw).matches()) {
-      throw new BadRequest("invalid_parameter", "slice must be a whole number, got '" + shown(raw) + "'");
-    }
-    return Integer.parseInt(raw);
-  }
-
-  private static int limit(Optional<String> raw, int fallback, int max) {
-    if (raw.isEmpty()) {
-      return fallback;
-    }
-    if (SMALL_NUMBER.matcher(raw.get()).matches()) {
-      int n = Integer.parseInt(raw.get());
-      if (n >= 1 && n <= max) {
-        return n;
-      }
-    }
-    throw new BadRequest("invalid_parameter", "limit must be from 1 to " + max + ", got '" + shown(raw.get()) + "'");
-  }
-
-  private static String shown(String raw) {
-    String printable = raw.codePoints().limit(100)
-        .collect(StringBuilder::new, (b, c) -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)), StringBuilder::append)
-        .toString();
-    return raw.length() > 100 ? printable + "..." : printable;
   }
 }

@@ -1,6 +1,5 @@
 package io.readside.writeside;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
@@ -23,7 +22,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -58,7 +56,7 @@ public final class CartRoutes {
 
   /** Ids are checked here, before the cart's entity (and its journal) is touched. */
   private static Route unless(Optional<Rejection> invalid, Supplier<Route> inner) {
-    return invalid.map(rejection -> complete(rejected(rejection))).orElseGet(inner);
+    return invalid.map(rejection -> rejected(rejection).complete()).orElseGet(inner);
   }
 
   private Route cartRoutes(String cartId) {
@@ -113,22 +111,22 @@ public final class CartRoutes {
             key.isEmpty()
                 ? inner.apply(null)
                 : CartRules.checkIdempotencyKey(key.get())
-                    .map(rejection -> complete(rejected(rejection)))
+                    .map(rejection -> rejected(rejection).complete())
                     .orElseGet(() -> inner.apply(key.get())));
   }
 
   private Route ask(String cartId, Function<ActorRef<CartReply>, CartCommand> command, boolean isRead) {
-    CompletionStage<HttpResponse> response =
+    CompletionStage<Json.Reply> response =
         sharding
             .entityRefFor(ShoppingCart.ENTITY_KEY, cartId)
             .ask(command::apply, askTimeout)
             .handle(
                 (reply, failure) ->
                     failure != null ? unavailable(cartId, failure, isRead) : toResponse(cartId, reply, isRead));
-    return onSuccess(response, r -> complete(r));
+    return onSuccess(response, Json.Reply::complete);
   }
 
-  private static HttpResponse toResponse(String cartId, CartReply reply, boolean isRead) {
+  private static Json.Reply toResponse(String cartId, CartReply reply, boolean isRead) {
     return switch (reply) {
       case CartReply.Accepted accepted when isRead && accepted.cart().seqNr() == 0 ->
           Json.error(StatusCodes.NOT_FOUND, "cart_not_found", "no cart " + cartId);
@@ -137,7 +135,7 @@ public final class CartRoutes {
     };
   }
 
-  static HttpResponse rejected(Rejection rejection) {
+  static Json.Reply rejected(Rejection rejection) {
     StatusCode status =
         switch (rejection.kind()) {
           case INVALID -> StatusCodes.BAD_REQUEST;
@@ -153,7 +151,7 @@ public final class CartRoutes {
    * persisted, or may still be, so its outcome is unknown and only a retry with the same
    * Idempotency-Key is safe.
    */
-  private HttpResponse unavailable(String cartId, Throwable failure, boolean isRead) {
+  private Json.Reply unavailable(String cartId, Throwable failure, boolean isRead) {
     Throwable cause = Optional.ofNullable(failure.getCause()).orElse(failure);
     String why =
         cause instanceof TimeoutException
