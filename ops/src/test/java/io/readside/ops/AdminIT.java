@@ -24,12 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The admin endpoint on a two-node cluster: one node runs carts, the read API and admin; the
  * other runs the projections and can be stopped, so status is shown to come from the database.
- * The tests run in a random order (the seed is in the log): each starts from {@link #settled()}
+ * The tests run in a random order (each prints its name as it starts): each starts from {@link #settled}
  * and depends on no other. The scenario is the model of every cart written, kept with the writes.
  */
 @TestMethodOrder(MethodOrderer.Random.class)
@@ -63,7 +64,8 @@ class AdminIT {
 
   /** The worker up, nothing paused, every slice caught up: whatever the test before left. */
   @BeforeEach
-  void settled() {
+  void settled(TestInfo test) {
+    System.out.println("AdminIT: " + test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?"));
     if (worker == null) {
       worker = TestNodes.join(front, db, EnumSet.of(Role.PROJECTION), EVENTS_BY_TAG);
     }
