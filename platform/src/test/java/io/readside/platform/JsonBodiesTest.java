@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
@@ -24,7 +25,11 @@ class JsonBodiesTest {
 
   @BeforeAll
   static void start() {
-    system = ActorSystem.create("JsonBodiesTest");
+    // Pekko's Jackson serializer would load Jackson's Scala module (2.19), which refuses the
+    // jackson-databind 2.20 that pekko-http-jackson brings; the nodes leave it out too (application.conf).
+    system = ActorSystem.create("JsonBodiesTest", ConfigFactory.parseString(
+        "pekko.serialization.jackson.jackson-modules = [\"com.fasterxml.jackson.datatype.jsr310.JavaTimeModule\"]")
+        .withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
