@@ -125,8 +125,10 @@ class WorkerReadinessIT {
   @Test
   void probesOpenNoDatabaseConnections() throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
-      NodeProcess.pace(1_000); // the pools' start-up connections are open by now
-      long before = sessions(c);
+      // Once the pools' start-up connections are open: the count holds still from one poll to the next.
+      java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+      long before = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+          .until(() -> sessions(c), n -> n == last.getAndSet(n));
       for (int i = 0; i < 50; i++) {
         ready(i % 2 == 0 ? workerA : workerB);
       }
