@@ -63,7 +63,7 @@ final class AdminRoutes {
     this.projections = projections;
     this.slices = slices;
     this.source = source;
-    this.tx = operations.slices().tx;
+    this.tx = operations.slices().tx();
     this.deadLetters = new DeadLetterOperations(operations.slices(), projections);
     this.projectionRoutes = new ProjectionRoutes(projections, operations, blocking);
     this.blocking = blocking;

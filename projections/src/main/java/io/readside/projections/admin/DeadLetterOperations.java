@@ -28,7 +28,7 @@ final class DeadLetterOperations {
   }
 
   Optional<DeadLetter> find(long id) throws SQLException {
-    return operations.tx.inTransaction(c -> DeadLetters.find(c, id));
+    return operations.tx().inTransaction(c -> DeadLetters.find(c, id));
   }
 
   /** What a retry's transaction came to: the chain applied, or the error it still fails with. */
@@ -45,7 +45,7 @@ final class DeadLetterOperations {
             .orElseThrow(() -> Refused.conflict("unknown_projection", "this worker does not run " + requested.projection()));
     Attempt attempt;
     try (SliceLocks lock = operations.lockSlice(requested.projection(), requested.slice(), "retry of dead letter " + id)) {
-      attempt = operations.tx.inTransaction(c -> applyChain(c, projection, requested, tokenId));
+      attempt = operations.tx().inTransaction(c -> applyChain(c, projection, requested, tokenId));
     }
     return switch (attempt) {
       case Attempt.Applied a -> new Retried(id, a.ids());
@@ -80,7 +80,7 @@ final class DeadLetterOperations {
   DeadLetter discard(long id, String tokenId) throws SQLException {
     DeadLetter found = find(id).orElseThrow(() -> Refused.notFound("not_found", "no dead letter " + id));
     try (SliceLocks lock = operations.lockSlice(found.projection(), found.slice(), "discard of dead letter " + id)) {
-      return operations.tx.inTransaction(
+      return operations.tx().inTransaction(
           c -> {
             DeadLetter d = DeadLetters.find(c, id).orElseThrow(() -> Refused.notFound("not_found", "no dead letter " + id));
             if (d.status() != DeadLetter.Status.PARKED) {

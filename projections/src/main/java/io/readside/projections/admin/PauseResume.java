@@ -10,15 +10,7 @@ import java.util.Optional;
 import org.apache.pekko.projection.ProjectionId;
 
 /** Pause and resume, per slice, whether the instance runs or not: it starts as flagged when it starts. */
-final class PauseResume {
-  private final SliceOperations operations;
-  private final SlicePause pause;
-
-  PauseResume(SliceOperations operations, SlicePause pause) {
-    this.operations = operations;
-    this.pause = pause;
-  }
-
+record PauseResume(SliceOperations operations, SlicePause pause) {
   OperationResult pause(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws SQLException {
     return setPaused(projection, slice, tokenId, true);
   }
@@ -34,7 +26,7 @@ final class PauseResume {
     return operations.run(projection, chosen, action, false, SliceOperations.arguments(slice), tokenId, s -> {
       ProjectionId id = Worker.projectionId(projection, s);
       boolean acknowledged = pause.setPaused(id, paused);
-      Long offset = operations.tx.inTransaction(c -> OffsetStore.offset(c, id).orElse(null));
+      Long offset = operations.tx().inTransaction(c -> OffsetStore.offset(c, id).orElse(null));
       return new SliceOutcome(s, offset, offset, 0, acknowledged, Outcome.DONE,
           acknowledged ? null : "no running instance answered; it starts " + (paused ? "paused" : "running") + " when it starts");
     });

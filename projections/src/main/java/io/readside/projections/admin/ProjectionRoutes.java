@@ -48,7 +48,7 @@ final class ProjectionRoutes {
           path("verify", () -> get(() -> run(() ->
               Json.ok(operations.verify().run(projection, operations.slices().slices(slice), ProjectionVerify.Progress.NONE))))),
           path("shadow-rebuild", () -> get(() -> run(() ->
-              operations.slices().tx.inTransaction(c -> ShadowRebuildProgress.read(c, projection.name()))
+              operations.slices().tx().inTransaction(c -> ShadowRebuildProgress.read(c, projection.name()))
                   .map(Json::ok)
                   .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "not_found", projection.name() + " has had no shadow rebuild"))))),
           post(() -> concat(

@@ -48,7 +48,7 @@ final class Rewind {
     arguments.putAll(SliceOperations.arguments(slice));
     return operations.run(projection, chosen, "rewind", dryRun, arguments, tokenId, s -> {
       ProjectionId id = Worker.projectionId(projection, s);
-      SliceOutcome planned = operations.tx.inTransaction(c -> plan(c, id, s, target, dryRun).outcome());
+      SliceOutcome planned = operations.tx().inTransaction(c -> plan(c, id, s, target, dryRun).outcome());
       if (dryRun || planned.eventsToReplay() == 0) {
         return planned;
       }

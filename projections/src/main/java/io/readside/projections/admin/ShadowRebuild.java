@@ -40,7 +40,7 @@ final class ShadowRebuild {
   ShadowRebuild(
       SliceOperations operations, SlicePause pause, SliceJournal journal, ShadowRebuildProgress progress, Worker.Source source) {
     this.operations = operations;
-    this.tx = operations.tx;
+    this.tx = operations.tx();
     this.journal = journal;
     this.swap = new ShadowSwap(tx, pause, journal);
     this.progress = progress;

@@ -16,20 +16,10 @@ import java.util.Optional;
  * it; the live offsets do not move, since the shadow ends exactly at them. What was running is
  * resumed, whatever happens.
  */
-final class ShadowSwap {
+record ShadowSwap(Transactions tx, SlicePause pause, SliceJournal journal) {
   record Result(long replayed, long rows, long pausedMillis, long swapMillis) {}
 
   private record Counts(long replayed, long rows) {}
-
-  private final Transactions tx;
-  private final SlicePause pause;
-  private final SliceJournal journal;
-
-  ShadowSwap(Transactions tx, SlicePause pause, SliceJournal journal) {
-    this.tx = tx;
-    this.pause = pause;
-    this.journal = journal;
-  }
 
   Result swap(ReadModelProjection projection, List<SliceShadow> shadows, String tokenId, long replayedBefore) throws SQLException {
     long pausedAt = System.nanoTime();

@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * a few slices at a time, and audited whatever happens (done, partial, failed, or refused because
  * another operation holds one of its slices).
  */
-final class SliceOperations {
+record SliceOperations(Transactions tx, int sliceCount, Executor executor) {
   /**
    * Slices worked on at once by an "all slices" operation. The admin pool has 4 connections: one
    * holds the operation's locks, two serve slices, one stays free for status and probes.
@@ -36,22 +36,12 @@ final class SliceOperations {
     return Map.of("slice", slice.map(Object::toString).orElse("all"));
   }
 
-  final Transactions tx;
-  private final int slices;
-  private final Executor executor;
-
-  SliceOperations(Transactions tx, int slices, Executor executor) {
-    this.tx = tx;
-    this.slices = slices;
-    this.executor = executor;
-  }
-
   /** The one slice asked for (400 when out of range), or every slice. */
   List<Integer> slices(Optional<Integer> slice) {
-    if (slice.isPresent() && (slice.get() < 0 || slice.get() >= slices)) {
-      throw new BadRequest("invalid_parameter", "slice must be from 0 to " + (slices - 1) + ", got " + slice.get());
+    if (slice.isPresent() && (slice.get() < 0 || slice.get() >= sliceCount)) {
+      throw new BadRequest("invalid_parameter", "slice must be from 0 to " + (sliceCount - 1) + ", got " + slice.get());
     }
-    return slice.map(List::of).orElseGet(() -> IntStream.range(0, slices).boxed().toList());
+    return slice.map(List::of).orElseGet(() -> IntStream.range(0, sliceCount).boxed().toList());
   }
 
   /** Runs the work on each slice while holding their locks, and audits the result. */

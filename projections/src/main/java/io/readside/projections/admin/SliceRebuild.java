@@ -16,15 +16,7 @@ import java.util.Optional;
  * transaction with its instance paused, then it replays from the start (events that still fail
  * are parked again). For a rebuild that keeps serving the old rows meanwhile, see {@link ShadowRebuild}.
  */
-final class SliceRebuild {
-  private final SliceOperations operations;
-  private final SlicePause pause;
-
-  SliceRebuild(SliceOperations operations, SlicePause pause) {
-    this.operations = operations;
-    this.pause = pause;
-  }
-
+record SliceRebuild(SliceOperations operations, SlicePause pause) {
   OperationResult rebuild(ReadModelProjection projection, Optional<Integer> slice, String tokenId) throws SQLException {
     List<Integer> chosen = operations.slices(slice);
     return operations.run(projection, chosen, "rebuild", false, SliceOperations.arguments(slice), tokenId,
