@@ -1,5 +1,7 @@
 package io.readside.projections;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.query.Offset;
@@ -32,6 +35,9 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.apache.pekko.projection.testkit.javadsl.ProjectionTestKit;
 import org.apache.pekko.projection.testkit.javadsl.TestSourceProvider;
 import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A projection's slice run the way the worker runs it, on a fresh PostgreSQL database: a grouped
@@ -39,26 +45,40 @@ import org.apache.pekko.stream.javadsl.Source;
  * offset committed in the rows' transaction; driven by ProjectionTestKit. Every projection's IT
  * (and the README's worked example) runs through here.
  */
-public final class ProjectionRig implements AutoCloseable {
-  private final DatabaseSettings db;
-  private final HikariDataSource pool;
-  private final ActorTestKit testKit;
-  private final ProjectionTestKit projectionTestKit;
+public final class ProjectionRig implements BeforeAllCallback, AfterAllCallback {
+  private final String[] moreMigrations;
+  private DatabaseSettings db;
+  private HikariDataSource pool;
+  private ActorTestKit testKit;
+  private ProjectionTestKit projectionTestKit;
 
-  private ProjectionRig(DatabaseSettings db, HikariDataSource pool, ActorTestKit testKit) {
-    this.db = db;
-    this.pool = pool;
-    this.testKit = testKit;
-    this.projectionTestKit = ProjectionTestKit.create(testKit.system());
+  private ProjectionRig(String[] moreMigrations) {
+    this.moreMigrations = moreMigrations;
   }
 
-  /** {@code moreMigrations}: Flyway locations applied on top of ours (a test's own tables). */
-  public static ProjectionRig start(Class<?> testClass, String... moreMigrations) {
-    DatabaseSettings db = TestDatabase.freshDatabase(testClass);
+  /**
+   * For {@code @RegisterExtension static final}: a fresh database for the test class, migrated
+   * with ours and {@code moreMigrations} (Flyway locations of a test's own tables).
+   */
+  public static ProjectionRig withMigrations(String... moreMigrations) {
+    return new ProjectionRig(moreMigrations);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    Class<?> testClass = context.getRequiredTestClass();
+    db = TestDatabase.freshDatabase(testClass);
     Migrations.migrate(db, moreMigrations);
-    HikariDataSource pool = Pools.create("test-projections", db, 4);
+    pool = Pools.create("test-projections", db, 4);
     Config config = ReadsideConfig.load(PekkoConfig.withDatabase(ConfigFactory.empty(), db));
-    return new ProjectionRig(db, pool, ActorTestKit.create(testClass.getSimpleName(), config));
+    testKit = ActorTestKit.create(testClass.getSimpleName(), config);
+    projectionTestKit = ProjectionTestKit.create(testKit.system());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    testKit.shutdownTestKit();
+    pool.close();
   }
 
   public DatabaseSettings db() {
@@ -91,6 +111,22 @@ public final class ProjectionRig implements AutoCloseable {
             .withGroup(3, Duration.ofMillis(20)),
         Duration.ofSeconds(15),
         assertion::run);
+  }
+
+  /**
+   * An additive projection's idempotency: runs the journal until {@code rows} are {@code afterJournal};
+   * then restarts the instance, which is handed the whole journal again plus {@code next}, and
+   * waits for {@code afterNext}. Only the offset committed with the rows keeps the redelivered
+   * envelopes from counting twice.
+   */
+  public <R> void runThenRedeliverWith(
+      ReadModelProjection projection, int slice, List<EventEnvelope<CartEvent>> journal, CartEvent next,
+      Supplier<R> rows, R afterJournal, R afterNext) {
+    run(projection, slice, journal, () -> assertEquals(afterJournal, rows.get()));
+    List<EventEnvelope<CartEvent>> again = new ArrayList<>(journal);
+    long lastOffset = ((Sequence) journal.get(journal.size() - 1).offset()).value();
+    again.add(envelope(lastOffset + 1, 1, next));
+    run(projection, slice, again, () -> assertEquals(afterNext, rows.get()));
   }
 
   /** What the admin rebuild does to a slice before its replay: its rows and its offset go, in one transaction. */
@@ -154,9 +190,4 @@ public final class ProjectionRig implements AutoCloseable {
     return EventEnvelope.create(Offset.sequence(offset), "ShoppingCart|" + event.cartId(), seqNr, event, event.at().toEpochMilli());
   }
 
-  @Override
-  public void close() {
-    testKit.shutdownTestKit();
-    pool.close();
-  }
 }

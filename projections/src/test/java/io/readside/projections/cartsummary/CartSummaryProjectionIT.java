@@ -17,25 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** cart-summary on PostgreSQL: through the worker's machinery, and its writer replaying what it applied. */
 class CartSummaryProjectionIT {
   private static final int SLICE = 3;
   private static final SliceWriter WRITER = Projections.CART_SUMMARY.writer();
-  private static ProjectionRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = ProjectionRig.start(CartSummaryProjectionIT.class);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension static final ProjectionRig rig = ProjectionRig.withMigrations();
 
   @Test
   void holdsEachCartsLinesTotalsAndStatus() {

@@ -2,33 +2,19 @@ package io.readside.projections.dailysales;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.readside.events.CartEvent;
 import io.readside.events.CartEvent.CheckedOut;
 import io.readside.events.CartEvent.CheckedOutLine;
 import io.readside.platform.TestSql;
 import io.readside.projections.ProjectionRig;
 import io.readside.projections.Projections;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** daily-sales on PostgreSQL, through the worker's machinery. */
 class DailySalesProjectionIT {
-  private static ProjectionRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = ProjectionRig.start(DailySalesProjectionIT.class);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension static final ProjectionRig rig = ProjectionRig.withMigrations();
 
   private static final List<Map<String, Object>> THREE_CARTS =
       List.of(
@@ -40,23 +26,14 @@ class DailySalesProjectionIT {
     rig.run(Projections.DAILY_SALES, 3, ProjectionRig.threeCarts(), () -> assertEquals(THREE_CARTS, rows(3)));
   }
 
-  /** Additive: the offset committed with the rows is what keeps a redelivered checkout from counting twice. */
+  /** Additive: the offset committed with the rows keeps a redelivered checkout from counting twice. */
   @Test
   void aCheckoutDeliveredAgainAfterARestartIsCountedOnce() {
-    List<EventEnvelope<CartEvent>> journal = ProjectionRig.threeCarts();
-    rig.run(Projections.DAILY_SALES, 4, journal, () -> assertEquals(THREE_CARTS, rows(4)));
-    List<EventEnvelope<CartEvent>> again = new ArrayList<>(journal);
-    again.add(
-        ProjectionRig.envelope(
-            journal.size() + 1, 1, new CheckedOut("d", List.of(new CheckedOutLine("kiwi", 2, 30)), 2, 60, ProjectionRig.DAY2)));
-    rig.run(
-        Projections.DAILY_SALES,
-        4,
-        again,
-        () ->
-            assertEquals(
-                List.of(THREE_CARTS.get(0), Map.of("day", "2026-11-30", "checkouts", 2L, "items_sold", 3L, "revenue_cents", 80L)),
-                rows(4)));
+    rig.runThenRedeliverWith(
+        Projections.DAILY_SALES, 4, ProjectionRig.threeCarts(),
+        new CheckedOut("d", List.of(new CheckedOutLine("kiwi", 2, 30)), 2, 60, ProjectionRig.DAY2),
+        () -> rows(4), THREE_CARTS,
+        List.of(THREE_CARTS.get(0), Map.of("day", "2026-11-30", "checkouts", 2L, "items_sold", 3L, "revenue_cents", 80L)));
   }
 
   private static List<Map<String, Object>> rows(int slice) {

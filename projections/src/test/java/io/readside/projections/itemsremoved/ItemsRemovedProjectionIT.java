@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's worked example of adding a projection: items-removed, its handler, repository,
@@ -41,17 +39,7 @@ class ItemsRemovedProjectionIT {
           "read_model.items_removed_by_slice", false, List.of("items_removed_by_slice"), List.of());
 
   private static final Instant AT = Instant.parse("2026-11-30T10:00:00Z");
-  private static ProjectionRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = ProjectionRig.start(ItemsRemovedProjectionIT.class, "classpath:db/walkthrough");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension static final ProjectionRig rig = ProjectionRig.withMigrations("classpath:db/walkthrough");
 
   @Test
   void theHandlerCountsEachRemovalAndItsQuantityPerItem() {
@@ -93,15 +81,9 @@ class ItemsRemovedProjectionIT {
   /** Additive: the offset committed with the rows keeps a redelivered removal from counting twice. */
   @Test
   void aRemovalDeliveredAgainAfterARestartIsCountedOnce() {
-    List<EventEnvelope<CartEvent>> journal = cart("c4");
-    rig.run(ITEMS_REMOVED, 4, journal, () -> assertEquals(CART_ROWS, rows(4)));
-    List<EventEnvelope<CartEvent>> again = new ArrayList<>(journal);
-    again.add(ProjectionRig.envelope(journal.size() + 1, 1, new ItemRemoved("d4", "apple", 5, AT)));
-    rig.run(
-        ITEMS_REMOVED,
-        4,
-        again,
-        () -> assertEquals(List.of(Map.of("item_id", "apple", "removals", 3L, "quantity_removed", 9L), CART_ROWS.get(1)), rows(4)));
+    rig.runThenRedeliverWith(
+        ITEMS_REMOVED, 4, cart("c4"), new ItemRemoved("d4", "apple", 5, AT),
+        () -> rows(4), CART_ROWS, List.of(Map.of("item_id", "apple", "removals", 3L, "quantity_removed", 9L), CART_ROWS.get(1)));
   }
 
   @Test
