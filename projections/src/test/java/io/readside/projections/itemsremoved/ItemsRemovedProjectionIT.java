@@ -38,8 +38,9 @@ class ItemsRemovedProjectionIT {
       new ReadModelProjection("items-removed", SliceWriter.of(ItemsRemovedHandler::handle, ItemsRemovedRepository::write),
           "read_model.items_removed_by_slice", false, List.of("items_removed_by_slice"), List.of());
 
-  private static final Instant AT = Instant.parse("2026-11-30T10:00:00Z");
   @RegisterExtension static final ProjectionRig rig = ProjectionRig.withMigrations("classpath:db/walkthrough");
+
+  private static final Instant AT = Instant.parse("2026-11-30T10:00:00Z");
 
   @Test
   void theHandlerCountsEachRemovalAndItsQuantityPerItem() {
