@@ -81,9 +81,14 @@ public final class Tracing implements Extension {
     return OFF;
   }
 
+  /** Tracing through the given OpenTelemetry, for parts built without an actor system (tests). */
+  public static Tracing of(OpenTelemetry openTelemetry) {
+    return new Tracing(openTelemetry, true);
+  }
+
   /** Makes the actor system's tracing the given OpenTelemetry; the caller owns and closes it. */
   public static ExtensionSetup<Tracing> setup(OpenTelemetry openTelemetry) {
-    return new ExtensionSetup<>(ID, system -> new Tracing(openTelemetry, true)) {};
+    return new ExtensionSetup<>(ID, system -> of(openTelemetry)) {};
   }
 
   private static Tracing fromConfig(ActorSystem<?> system) {
