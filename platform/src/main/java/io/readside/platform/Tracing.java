@@ -14,8 +14,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,10 +35,9 @@ import org.apache.pekko.http.javadsl.server.RouteResult;
 /**
  * A node's OpenTelemetry (issue 14), found by every part of the node as a Pekko extension. Off
  * unless configured ({@code readside.tracing.exporter = otlp}, or an OTLP endpoint set): then the
- * API's no-op implementation, whose spans record nothing, and nothing is started. On, the SDK is
- * built by OpenTelemetry's autoconfiguration from the standard {@code OTEL_*} variables and
- * exports over OTLP; it is flushed and closed at CoordinatedShutdown. A test hands in its own
- * OpenTelemetry with {@link #setup}.
+ * API's no-op implementation, whose spans record nothing, and nothing is started. On, the trace
+ * SDK exports over OTLP/HTTP ({@link OtlpTracing}); it is flushed and closed at CoordinatedShutdown.
+ * A test hands in its own OpenTelemetry with {@link #setup}.
  */
 public final class Tracing implements Extension {
   public static final String SCOPE = "io.readside";
@@ -104,17 +101,7 @@ public final class Tracing implements Extension {
     if (!on) {
       return OFF;
     }
-    Map<String, String> defaults = new HashMap<>(Map.of(
-        "otel.traces.exporter", "otlp",
-        "otel.metrics.exporter", "none",
-        "otel.logs.exporter", "none",
-        "otel.service.name", config.getString("service-name")));
-    if (!endpoint.isBlank()) {
-      defaults.put("otel.exporter.otlp.endpoint", endpoint);
-    }
-    // Defaults only: OTEL_* variables and otel.* system properties still win.
-    OpenTelemetrySdk sdk =
-        AutoConfiguredOpenTelemetrySdk.builder().addPropertiesSupplier(() -> defaults).build().getOpenTelemetrySdk();
+    OtlpTracing sdk = OtlpTracing.start(OtlpTracing.Settings.fromConfig(config));
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-tracing", () -> {
           sdk.close();
