@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -23,10 +24,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 14 in one JVM against PostgreSQL: a command sent with a W3C traceparent is traced from its
@@ -37,30 +39,37 @@ class TracingIT {
   private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
   private static final List<String> PROJECTIONS = List.of("cart-summary", "item-popularity", "daily-sales");
 
-  private static final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  private static OpenTelemetrySdk sdk;
-  private static ReadsideNode node;
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private OpenTelemetrySdk sdk;
+  private ReadsideNode node;
   private static final HttpClient client = HttpClient.newHttpClient();
 
-  @BeforeAll
-  static void start() {
+  private void start(String source) {
     sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
     DatabaseSettings db = TestDatabase.freshDatabase(TracingIT.class);
     Migrations.migrate(db);
-    node = ReadsideNode.start(TestNodes.config(), db, ReadsideNode.allRoles(), Optional.of(sdk));
+    node = ReadsideNode.start(TestNodes.config(ConfigFactory.parseMap(Map.of("readside.worker.source", source))), db,
+        ReadsideNode.allRoles(), Optional.of(sdk));
   }
 
-  @AfterAll
-  static void stop() {
-    node.close();
-    sdk.close();
+  @AfterEach
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+    if (sdk != null) {
+      sdk.close();
+    }
   }
 
-  @Test
-  void aCommandsTraceReachesTheSpanOfEachProjectionThatAppliesItsEvent() throws Exception {
+  /** Both event sources: the horizon source's groups and eventsByTag's reach the group handler by different paths. */
+  @ParameterizedTest
+  @ValueSource(strings = {"horizon", "events-by-tag"})
+  void aCommandsTraceReachesTheSpanOfEachProjectionThatAppliesItsEvent(String source) throws Exception {
+    start(source);
     String cart = "traced-cart";
     // The client's own span: the command's HTTP span must become its child.
     String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -101,11 +110,11 @@ class TracingIT {
     assertEquals(200L, readSpan.getAttributes().get(STATUS));
   }
 
-  private static Optional<SpanData> one(String name) {
+  private Optional<SpanData> one(String name) {
     return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).findFirst();
   }
 
-  private static List<String> names() {
+  private List<String> names() {
     return spans.getFinishedSpanItems().stream().map(SpanData::getName).distinct().toList();
   }
 
