@@ -4,12 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import com.zaxxer.hikari.HikariDataSource;
+import io.opentelemetry.api.OpenTelemetry;
 import io.readside.platform.ConnectionBudget;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.HealthPool;
 import io.readside.platform.NodeMetrics;
 import io.readside.platform.PekkoConfig;
 import io.readside.platform.Pools;
+import io.readside.platform.Tracing;
 import io.readside.projections.Projections;
 import io.readside.projections.Worker;
 import io.readside.projections.admin.Admin;
@@ -29,7 +31,9 @@ import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -62,11 +66,21 @@ public final class ReadsideNode implements AutoCloseable {
   static final int ADMIN_POOL_SIZE = 4;
 
   public static ReadsideNode start(Config base, DatabaseSettings db, Set<Role> roles) {
+    return start(base, db, roles, Optional.empty());
+  }
+
+  /**
+   * Tracing is readside.tracing's (off, or the OTLP SDK) unless {@code tracing} is given: then the
+   * node's spans go to that OpenTelemetry (a test's in-memory exporter), which the caller closes.
+   */
+  public static ReadsideNode start(Config base, DatabaseSettings db, Set<Role> roles, Optional<OpenTelemetry> tracing) {
     Config config = nodeConfig(base, db, roles);
     if (config.getBoolean("readside.database.connection-budget-check")) {
       connectionBudget(config, roles).check(db);
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "readside", config);
+    ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config));
+    ActorSystem<Void> system = ActorSystem.create(
+        Behaviors.empty(), "readside", tracing.map(t -> setup.and(Tracing.setup(t))).orElse(setup));
     try {
       if (isClustered(roles)) {
         joinCluster(system, config);

@@ -38,6 +38,11 @@ public final class HttpErrors {
         () -> handleRejections(REJECTIONS, () -> withRequestTimeoutResponse(HttpErrors::timedOut, () -> refusingLargeBodies(inner))));
   }
 
+  /** Only the exceptions' JSON answers: for a wrapper (Tracing) that must see the response a failure becomes. */
+  static Route withJsonExceptions(java.util.function.Supplier<Route> inner) {
+    return handleExceptions(EXCEPTIONS, inner);
+  }
+
   /** A declared body over the limit is refused on every route, also on those that do not read it. */
   private static Route refusingLargeBodies(Route inner) {
     return extractRequestEntity(entity -> {

@@ -3,7 +3,9 @@ package io.readside.projections;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.opentelemetry.api.trace.Span;
 import io.readside.events.CartEvent;
+import io.readside.platform.Tracing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -33,8 +35,14 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
   private final Counter applied;
   private final Counter failedAttempts;
   private final Counter parkedEvents;
+  private final ProjectionSpans spans;
 
   GroupHandler(ReadModelProjection projection, int slice, FailurePolicy policy, SliceFence fence, MeterRegistry metrics) {
+    this(projection, slice, policy, fence, metrics, Tracing.off());
+  }
+
+  GroupHandler(
+      ReadModelProjection projection, int slice, FailurePolicy policy, SliceFence fence, MeterRegistry metrics, Tracing tracing) {
     this.projection = projection;
     this.slice = slice;
     this.policy = policy;
@@ -43,6 +51,7 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     this.applied = Counter.builder("readside.projection.events").description("Events applied to the read model").tags(tags).register(metrics);
     this.failedAttempts = Counter.builder("readside.projection.failed.attempts").description("Failed attempts to apply a group").tags(tags).register(metrics);
     this.parkedEvents = Counter.builder("readside.projection.dead.letters").description("Events parked as dead letters").tags(tags).register(metrics);
+    this.spans = new ProjectionSpans(tracing, projection.name(), slice);
   }
 
   @Override
@@ -52,13 +61,21 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
 
   /** The group, whatever source it came from: the eventsByTag one above, or {@link HorizonGroupHandler}. */
   void processEvents(PooledJdbcSession session, List<SequencedEvent> events) throws Exception {
-    session.withConnection(
-        c -> {
-          // First, under the epoch row's lock: a stale instance must not commit rows or offset.
-          fence.check(c);
-          apply(c, events);
-          return null;
-        });
+    Span span = spans.start(events);
+    try {
+      session.withConnection(
+          c -> {
+            // First, under the epoch row's lock: a stale instance must not commit rows or offset.
+            fence.check(c);
+            apply(c, events);
+            return null;
+          });
+    } catch (Exception e) {
+      ProjectionSpans.failed(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   void apply(Connection c, List<SequencedEvent> all) throws Exception {

@@ -5,6 +5,7 @@ import io.readside.events.CartEvent;
 import io.readside.events.CartTags;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.NodeMetrics;
+import io.readside.platform.Tracing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -160,7 +161,8 @@ public final class Worker {
         slice,
         FailurePolicy.forProjection(system.settings().config(), projection.name()),
         fence,
-        NodeMetrics.get(system).registry());
+        NodeMetrics.get(system).registry(),
+        Tracing.get(system));
   }
 
   static GroupedProjection<String, HorizonEnvelope> horizonInstance(

@@ -2,6 +2,7 @@ package io.readside.readapi;
 
 import com.typesafe.config.Config;
 import io.micrometer.core.instrument.Gauge;
+import io.readside.platform.Tracing;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.HttpServers;
 import io.readside.platform.NodeMetrics;
@@ -60,6 +61,6 @@ public final class ReadApi {
     Gauge.builder("readside.read_api.waiting_reads", waiters, CartWaiters::waiting)
         .description("Reads waiting for the projection to apply a cart's minSeqNr")
         .register(NodeMetrics.get(system).registry());
-    return HttpServers.bind(system, settings.host(), settings.port(), new ReadRoutes(queries, waiters, jdbc).route());
+    return HttpServers.bind(system, settings.host(), settings.port(), new ReadRoutes(queries, waiters, jdbc, Tracing.get(system)).route());
   }
 }

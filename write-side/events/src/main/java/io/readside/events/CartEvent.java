@@ -15,6 +15,12 @@ import java.util.List;
  * written before keys existed: a field added at the end, which Jackson reads as absent. Projections
  * ignore it. It is read with {@code nulls = AS_EMPTY} and "" turned back into null, because the
  * strict JSON mapper of parked dead letters refuses null constructor arguments.
+ *
+ * <p>{@code traceParent} is the W3C traceparent of the command's persist span (issue 14), so a
+ * projection's span can link to the command's trace; null when tracing was off and in older
+ * events. It is a field rather than the journal's metadata columns because Pekko's typed
+ * EventSourcedBehavior (1.2) has no API to persist metadata. Added at the end as the key was,
+ * with the older constructors kept.
  */
 public sealed interface CartEvent extends CborSerializable {
   String cartId();
@@ -23,63 +29,89 @@ public sealed interface CartEvent extends CborSerializable {
 
   String idempotencyKey();
 
+  String traceParent();
+
   record ItemAdded(
       String cartId, String itemId, int quantity, long unitPriceCents, Instant at,
-      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey)
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey,
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String traceParent)
       implements CartEvent {
     public ItemAdded {
-      idempotencyKey = noKeyIfEmpty(idempotencyKey);
+      idempotencyKey = nullIfEmpty(idempotencyKey);
+      traceParent = nullIfEmpty(traceParent);
     }
 
     public ItemAdded(String cartId, String itemId, int quantity, long unitPriceCents, Instant at) {
-      this(cartId, itemId, quantity, unitPriceCents, at, null);
+      this(cartId, itemId, quantity, unitPriceCents, at, null, null);
+    }
+
+    public ItemAdded(String cartId, String itemId, int quantity, long unitPriceCents, Instant at, String idempotencyKey) {
+      this(cartId, itemId, quantity, unitPriceCents, at, idempotencyKey, null);
     }
   }
 
   record ItemQuantityAdjusted(
       String cartId, String itemId, int oldQuantity, int newQuantity, Instant at,
-      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey)
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey,
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String traceParent)
       implements CartEvent {
     public ItemQuantityAdjusted {
-      idempotencyKey = noKeyIfEmpty(idempotencyKey);
+      idempotencyKey = nullIfEmpty(idempotencyKey);
+      traceParent = nullIfEmpty(traceParent);
     }
 
     public ItemQuantityAdjusted(String cartId, String itemId, int oldQuantity, int newQuantity, Instant at) {
-      this(cartId, itemId, oldQuantity, newQuantity, at, null);
+      this(cartId, itemId, oldQuantity, newQuantity, at, null, null);
+    }
+
+    public ItemQuantityAdjusted(String cartId, String itemId, int oldQuantity, int newQuantity, Instant at, String idempotencyKey) {
+      this(cartId, itemId, oldQuantity, newQuantity, at, idempotencyKey, null);
     }
   }
 
   record ItemRemoved(
       String cartId, String itemId, int oldQuantity, Instant at,
-      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey)
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey,
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String traceParent)
       implements CartEvent {
     public ItemRemoved {
-      idempotencyKey = noKeyIfEmpty(idempotencyKey);
+      idempotencyKey = nullIfEmpty(idempotencyKey);
+      traceParent = nullIfEmpty(traceParent);
     }
 
     public ItemRemoved(String cartId, String itemId, int oldQuantity, Instant at) {
-      this(cartId, itemId, oldQuantity, at, null);
+      this(cartId, itemId, oldQuantity, at, null, null);
+    }
+
+    public ItemRemoved(String cartId, String itemId, int oldQuantity, Instant at, String idempotencyKey) {
+      this(cartId, itemId, oldQuantity, at, idempotencyKey, null);
     }
   }
 
   record CheckedOut(
       String cartId, List<CheckedOutLine> lines, int totalQuantity, long totalCents, Instant at,
-      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey)
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String idempotencyKey,
+      @JsonSetter(nulls = Nulls.AS_EMPTY) String traceParent)
       implements CartEvent {
     public CheckedOut {
       lines = List.copyOf(lines);
-      idempotencyKey = noKeyIfEmpty(idempotencyKey);
+      idempotencyKey = nullIfEmpty(idempotencyKey);
+      traceParent = nullIfEmpty(traceParent);
     }
 
     public CheckedOut(String cartId, List<CheckedOutLine> lines, int totalQuantity, long totalCents, Instant at) {
-      this(cartId, lines, totalQuantity, totalCents, at, null);
+      this(cartId, lines, totalQuantity, totalCents, at, null, null);
+    }
+
+    public CheckedOut(String cartId, List<CheckedOutLine> lines, int totalQuantity, long totalCents, Instant at, String idempotencyKey) {
+      this(cartId, lines, totalQuantity, totalCents, at, idempotencyKey, null);
     }
   }
 
   /** One line of a checked-out cart, priced as it was at checkout. */
   record CheckedOutLine(String itemId, int quantity, long unitPriceCents) {}
 
-  private static String noKeyIfEmpty(String key) {
+  private static String nullIfEmpty(String key) {
     return key == null || key.isEmpty() ? null : key;
   }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class CartEventSerializationTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Instant AT = Instant.parse("2026-11-30T12:34:56.789Z");
+  private static final String TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
   /** One sample per permitted subclass; the coverage test fails when a new event has none. */
   private static final List<CartEvent> SAMPLES =
@@ -39,7 +40,11 @@ class CartEventSerializationTest {
           new CartEvent.ItemAdded("cart-1", "sku-3", 1, 10, AT, "key-1"),
           new CartEvent.ItemQuantityAdjusted("cart-1", "sku-3", 1, 2, AT, "key-2"),
           new CartEvent.ItemRemoved("cart-1", "sku-3", 2, AT, "key-3"),
-          new CartEvent.CheckedOut("cart-1", List.of(new CartEvent.CheckedOutLine("sku-1", 2, 100)), 2, 200, AT, "key-4"));
+          new CartEvent.CheckedOut("cart-1", List.of(new CartEvent.CheckedOutLine("sku-1", 2, 100)), 2, 200, AT, "key-4"),
+          new CartEvent.ItemAdded("cart-1", "sku-4", 1, 10, AT, null, TRACE),
+          new CartEvent.ItemQuantityAdjusted("cart-1", "sku-4", 1, 2, AT, "key-5", TRACE),
+          new CartEvent.ItemRemoved("cart-1", "sku-4", 2, AT, null, TRACE),
+          new CartEvent.CheckedOut("cart-1", List.of(new CartEvent.CheckedOutLine("sku-1", 2, 100)), 2, 200, AT, "key-6", TRACE));
 
   @AfterAll
   static void stop() {
@@ -78,5 +83,20 @@ class CartEventSerializationTest {
     Object back = serialization.deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, sample)).get();
     assertEquals(sample, back);
     assertNull(((CartEvent) back).idempotencyKey());
+  }
+
+  @Test
+  void eventsWrittenBeforeTraceContextsExistedReadWithoutOne() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    // The CBOR a CheckedOut had before traceParent was added: a key, no traceParent.
+    byte[] old = cbor.writeValueAsBytes(Map.of(
+        "cartId", "cart-1", "lines", List.of(Map.of("itemId", "sku-1", "quantity", 2, "unitPriceCents", 100)),
+        "totalQuantity", 2, "totalCents", 200, "at", AT.toString(), "idempotencyKey", "key-4"));
+    CartEvent sample = new CartEvent.CheckedOut("cart-1", List.of(new CartEvent.CheckedOutLine("sku-1", 2, 100)), 2, 200, AT, "key-4");
+    var serializer = serialization.findSerializerFor(sample);
+    Object back = serialization.deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, sample)).get();
+    assertEquals(sample, back);
+    assertNull(((CartEvent) back).traceParent());
   }
 }

@@ -12,12 +12,17 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.readside.platform.Json;
 import io.readside.platform.JsonBodies;
+import io.readside.platform.Tracing;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,12 +42,21 @@ public final class CartRoutes {
   /** A 503 that says whether the command took effect: for a write that timed out, nobody knows. */
   record Unavailable(String error, String message, String outcome) {}
 
+  private static final AttributeKey<String> CART_ID = AttributeKey.stringKey("readside.cart.id");
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("readside.outcome");
+
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Tracing tracing;
 
   public CartRoutes(ClusterSharding sharding, Duration askTimeout) {
+    this(sharding, askTimeout, Tracing.off());
+  }
+
+  public CartRoutes(ClusterSharding sharding, Duration askTimeout, Tracing tracing) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.tracing = tracing;
   }
 
   public Route route() {
@@ -61,46 +75,52 @@ public final class CartRoutes {
 
   private Route cartRoutes(String cartId) {
     return concat(
-        pathEnd(() -> get(() -> ask(cartId, CartCommand.Get::new, true))),
+        pathEnd(() -> get(() -> tracing.serverSpan("GET", "/carts/{cartId}", trace ->
+            ask(trace, cartId, (traceParent, replyTo) -> new CartCommand.Get(replyTo), true)))),
         path(
             "items",
             () ->
                 post(
-                    () ->
+                    () -> tracing.serverSpan("POST", "/carts/{cartId}/items", trace ->
                         idempotencyKey(
                             key ->
                                 JsonBodies.jsonBody(
                                     AddItemRequest.class,
                                     body ->
                                         unless(CartRules.checkItemId(body.itemId()), () -> ask(
+                                            trace,
                                             cartId,
-                                            replyTo ->
+                                            (traceParent, replyTo) ->
                                                 new CartCommand.AddItem(
-                                                    body.itemId(), body.quantity(), body.unitPriceCents(), key, replyTo),
-                                            false)))))),
+                                                    body.itemId(), body.quantity(), body.unitPriceCents(), key, replyTo, traceParent),
+                                            false))))))),
         path(
             segment("items").slash(segment()),
             itemId -> unless(CartRules.checkItemId(itemId), () ->
                 concat(
                     put(
-                        () ->
+                        () -> tracing.serverSpan("PUT", "/carts/{cartId}/items/{itemId}", trace ->
                             idempotencyKey(
                                 key ->
                                     JsonBodies.jsonBody(
                                         AdjustQuantityRequest.class,
                                         body ->
                                             ask(
+                                                trace,
                                                 cartId,
-                                                replyTo ->
-                                                    new CartCommand.AdjustItemQuantity(itemId, body.quantity(), key, replyTo),
-                                                false)))),
+                                                (traceParent, replyTo) ->
+                                                    new CartCommand.AdjustItemQuantity(itemId, body.quantity(), key, replyTo, traceParent),
+                                                false))))),
                     delete(
-                        () ->
+                        () -> tracing.serverSpan("DELETE", "/carts/{cartId}/items/{itemId}", trace ->
                             idempotencyKey(
-                                key -> ask(cartId, replyTo -> new CartCommand.RemoveItem(itemId, key, replyTo), false)))))),
+                                key -> ask(trace, cartId,
+                                    (traceParent, replyTo) -> new CartCommand.RemoveItem(itemId, key, replyTo, traceParent), false))))))),
         path(
             "checkout",
-            () -> post(() -> idempotencyKey(key -> ask(cartId, replyTo -> new CartCommand.Checkout(key, replyTo), false)))));
+            () -> post(() -> tracing.serverSpan("POST", "/carts/{cartId}/checkout", trace ->
+                idempotencyKey(key -> ask(trace, cartId,
+                    (traceParent, replyTo) -> new CartCommand.Checkout(key, replyTo, traceParent), false))))));
   }
 
   /** The optional Idempotency-Key header of a write (null without one); a malformed key is a 400. */
@@ -115,15 +135,39 @@ public final class CartRoutes {
                     .orElseGet(() -> inner.apply(key.get())));
   }
 
-  private Route ask(String cartId, Function<ActorRef<CartReply>, CartCommand> command, boolean isRead) {
+  /**
+   * Asks the cart, inside a span that is the command's child of the HTTP span: a write's span
+   * context travels in the command to its event (traceParent), so the projections can link to it.
+   */
+  private Route ask(
+      Context trace, String cartId, BiFunction<String, ActorRef<CartReply>, CartCommand> command, boolean isRead) {
+    Span span = tracing.tracer().spanBuilder(isRead ? "ask ShoppingCart" : "persist ShoppingCart")
+        .setParent(trace)
+        .setAttribute(CART_ID, cartId)
+        .startSpan();
+    String traceParent = Tracing.traceParent(trace.with(span));
     CompletionStage<Json.Reply> response =
         sharding
             .entityRefFor(ShoppingCart.ENTITY_KEY, cartId)
-            .ask(command::apply, askTimeout)
+            .<CartReply>ask(replyTo -> command.apply(traceParent, replyTo), askTimeout)
+            .whenComplete((reply, failure) -> endAsk(span, reply, failure))
             .handle(
                 (reply, failure) ->
                     failure != null ? unavailable(cartId, failure, isRead) : toResponse(cartId, reply, isRead));
     return onSuccess(response, Json.Reply::complete);
+  }
+
+  private static void endAsk(Span span, CartReply reply, Throwable failure) {
+    if (failure != null) {
+      span.recordException(failure);
+      span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+    } else {
+      span.setAttribute(OUTCOME, switch (reply) {
+        case CartReply.Accepted a -> "accepted";
+        case CartReply.Rejected r -> "rejected";
+      });
+    }
+    span.end();
   }
 
   private static Json.Reply toResponse(String cartId, CartReply reply, boolean isRead) {

@@ -92,7 +92,7 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKey
     if (lines.size() >= CartRules.MAX_LINES) {
       return reject(Rejection.conflict("too_many_lines", "a cart holds at most " + CartRules.MAX_LINES + " lines"));
     }
-    return persist(new ItemAdded(cartId, add.itemId(), add.quantity(), add.unitPriceCents(), now, add.idempotencyKey()));
+    return persist(new ItemAdded(cartId, add.itemId(), add.quantity(), add.unitPriceCents(), now, add.idempotencyKey(), add.traceParent()));
   }
 
   private Decision decideAdjust(String cartId, CartCommand.AdjustItemQuantity adjust, Instant now) {
@@ -109,7 +109,7 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKey
       return new Decision.Unchanged();
     }
     return persist(
-        new ItemQuantityAdjusted(cartId, adjust.itemId(), line.quantity(), adjust.quantity(), now, adjust.idempotencyKey()));
+        new ItemQuantityAdjusted(cartId, adjust.itemId(), line.quantity(), adjust.quantity(), now, adjust.idempotencyKey(), adjust.traceParent()));
   }
 
   private Decision decideRemove(String cartId, CartCommand.RemoveItem remove, Instant now) {
@@ -121,7 +121,7 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKey
     if (line == null) {
       return reject(itemNotInCart(remove.itemId()));
     }
-    return persist(new ItemRemoved(cartId, remove.itemId(), line.quantity(), now, remove.idempotencyKey()));
+    return persist(new ItemRemoved(cartId, remove.itemId(), line.quantity(), now, remove.idempotencyKey(), remove.traceParent()));
   }
 
   private Decision decideCheckout(String cartId, CartCommand.Checkout checkout, Instant now) {
@@ -133,7 +133,7 @@ public record CartState(Map<String, Line> lines, Instant checkedOutAt, RecentKey
             .entrySet().stream()
                 .map(e -> new CheckedOutLine(e.getKey(), e.getValue().quantity(), e.getValue().unitPriceCents()))
                 .toList();
-    return persist(new CheckedOut(cartId, checkedOut, totalQuantity(), totalCents(), now, checkout.idempotencyKey()));
+    return persist(new CheckedOut(cartId, checkedOut, totalQuantity(), totalCents(), now, checkout.idempotencyKey(), checkout.traceParent()));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.readside.writeside;
 
 import com.typesafe.config.Config;
 import io.readside.platform.HttpServers;
+import io.readside.platform.Tracing;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -28,6 +29,6 @@ public final class WriteSide {
         Entity.of(ShoppingCart.ENTITY_KEY, ctx -> ShoppingCart.create(ctx.getEntityId(), settings.slices()))
             .withRole(ROLE));
     return HttpServers.bind(
-        system, settings.host(), settings.port(), new CartRoutes(sharding, settings.askTimeout()).route());
+        system, settings.host(), settings.port(), new CartRoutes(sharding, settings.askTimeout(), Tracing.get(system)).route());
   }
 }

@@ -115,6 +115,17 @@ class ShoppingCartTest {
   }
 
   @Test
+  void eachWriteKeepsItsCommandsTraceContextInItsEvent() {
+    String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    var added = cart.<CartReply>runCommand(replyTo -> new CartCommand.AddItem("sku-1", 2, 300, null, replyTo, trace));
+    assertEquals(trace, added.event().traceParent());
+    var adjusted = cart.<CartReply>runCommand(replyTo -> new CartCommand.AdjustItemQuantity("sku-1", 3, null, replyTo, trace));
+    assertEquals(trace, adjusted.event().traceParent());
+    var checkedOut = cart.<CartReply>runCommand(replyTo -> new CartCommand.Checkout(null, replyTo, trace));
+    assertEquals(trace, checkedOut.event().traceParent());
+  }
+
+  @Test
   void rejectedCommandsPersistNothingAndSayWhy() {
     var result = cart.<CartReply>runCommand(replyTo -> new CartCommand.RemoveItem("missing", replyTo));
     assertTrue(result.hasNoEvents());
