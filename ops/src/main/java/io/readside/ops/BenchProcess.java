@@ -123,6 +123,14 @@ final class BenchProcess implements AutoCloseable {
     return process.pid();
   }
 
+  static void closeQuietly(BenchProcess p) {
+    try {
+      p.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** SIGTERM, as a deployment stops it (graceful leave, projections commit), then SIGKILL after 30 s. */
   @Override
   public void close() throws InterruptedException {

@@ -163,14 +163,21 @@ final class LagScenario {
         case SEPARATE -> {
           Map<String, String> settings = new java.util.TreeMap<>(setup.overrides);
           settings.put("pekko.loglevel", "WARNING");
-          BenchProcess worker = BenchProcess.start("worker", db,
-              Map.of("ADMIN_TOKEN", AdminToken.generate(), "ADMIN_PORT", "0"), settings, jvmOptions, logDir);
           int port = BenchProcess.freePort();
+          // Both at once: each JVM's start (class loading, JIT) takes seconds on a busy machine.
+          CompletableFuture<BenchProcess> starting = CompletableFuture.supplyAsync(() -> start("read-api",
+              Map.of("READ_API_PORT", Integer.toString(port)), settings));
+          BenchProcess worker;
+          try {
+            worker = start("worker", Map.of("ADMIN_TOKEN", AdminToken.generate(), "ADMIN_PORT", "0"), settings);
+          } catch (RuntimeException e) {
+            starting.thenAccept(BenchProcess::closeQuietly);
+            throw e;
+          }
           BenchProcess readApi;
           try {
-            readApi = BenchProcess.start("read-api", db, Map.of("READ_API_PORT", Integer.toString(port)), settings,
-                jvmOptions, logDir);
-          } catch (Exception e) {
+            readApi = starting.join();
+          } catch (RuntimeException e) {
             worker.close();
             throw e;
           }
@@ -180,6 +187,17 @@ final class LagScenario {
           });
         }
       };
+    }
+
+    private BenchProcess start(String command, Map<String, String> env, Map<String, String> settings) {
+      try {
+        return BenchProcess.start(command, db, env, settings, jvmOptions, logDir);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     /** CPU of the bench's JVM and the write side's, all cores together. */
