@@ -208,7 +208,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
           r.max(), r.notVisible(), r.loadTransactionsPerSecond(), r.cpuPercent(), r.idleTransactionsPerSecond());
     }
     out.printf("journal: the adds' events in the journal; lag: write reply -> GET /carts/{id}?minSeqNr= answers; late: not visible within 10 s; load tx/s: database "
-        + "transactions per second under the load; cpu %%: this JVM (write side, worker, read API, load) over the load, "
+        + "transactions per second under the load; cpu %%: the bench's JVMs together (write side, worker, read API, load) over the load, "
         + "100 = one core; idle: pg_stat_database commits + rollbacks per second, nothing written, projections caught up%n");
     LagScenario.Result tuned = results.stream().filter(r -> r.setup() == LagScenario.Setup.TUNED).findFirst()
         .orElse(results.getFirst());

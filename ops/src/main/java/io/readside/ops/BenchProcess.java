@@ -75,7 +75,8 @@ final class BenchProcess implements AutoCloseable {
     all.putAll(env);
     builder.environment().putAll(all);
     Files.createDirectories(logDir);
-    BenchProcess p = new BenchProcess(command, builder.start(), logDir.resolve(command + ".log"));
+    // One file per JVM: each lag configuration starts its own worker and read API.
+    BenchProcess p = new BenchProcess(command, builder.start(), Files.createTempFile(logDir, command + "-", ".log"));
     p.awaitListening(Duration.ofSeconds(120));
     return p;
   }
@@ -134,6 +135,11 @@ final class BenchProcess implements AutoCloseable {
   /** SIGTERM, as a deployment stops it (graceful leave, projections commit), then SIGKILL after 30 s. */
   @Override
   public void close() throws InterruptedException {
+    stop(process);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended within 30 s (also the ITs' JarProcess). */
+  static void stop(Process process) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
