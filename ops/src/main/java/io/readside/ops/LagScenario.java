@@ -109,26 +109,8 @@ final class LagScenario {
    * worker and read API beside it: in this JVM, or as {@code readside worker} and
    * {@code readside read-api} JVMs with {@code jvmOptions}.
    */
-  static final class Deployment implements AutoCloseable {
-    private final BenchProcess.Jvms jvms;
-    private final DatabaseSettings db;
-    private final List<String> jvmOptions;
-    private final Path logDir;
-    private final AutoCloseable writer;
-    private final String writeUrl;
-    private final LongSupplier writerCpu;
-
-    private Deployment(BenchProcess.Jvms jvms, DatabaseSettings db, List<String> jvmOptions, Path logDir, AutoCloseable writer,
-        String writeUrl, LongSupplier writerCpu) {
-      this.jvms = jvms;
-      this.db = db;
-      this.jvmOptions = jvmOptions;
-      this.logDir = logDir;
-      this.writer = writer;
-      this.writeUrl = writeUrl;
-      this.writerCpu = writerCpu;
-    }
-
+  record Deployment(BenchProcess.Jvms jvms, DatabaseSettings db, List<String> jvmOptions, Path logDir, AutoCloseable writer,
+      String writeUrl, LongSupplier writerCpu) implements AutoCloseable {
     static Deployment start(BenchProcess.Jvms jvms, Config base, DatabaseSettings db, List<String> jvmOptions) throws Exception {
       Path logDir = Files.createTempDirectory("readside-bench-nodes");
       return switch (jvms) {
@@ -230,7 +212,7 @@ final class LagScenario {
       if (!load.warmUp().isZero()) {
         out.printf("[lag %s] warming up: %d adds/s for %d s (not measured) ...%n", setup.name, load.rate(), load.warmUp().toSeconds());
         out.flush();
-        drive(http.client, deployment.writeUrl, pipeline.readUrl(), load.rate(), load.warmUp(), load.sampleEvery(), prefix + "w");
+        drive(http.client, deployment.writeUrl(), pipeline.readUrl(), load.rate(), load.warmUp(), load.sampleEvery(), prefix + "w");
         BenchCommand.awaitCaughtUp(db, Duration.ofMinutes(30));
       }
       out.printf("[lag %s] %d adds/s for %d s through HTTP, lag of every %d-th ...%n",
@@ -238,7 +220,7 @@ final class LagScenario {
       out.flush();
       long transactionsBefore = transactions(db);
       long cpuBefore = deployment.cpuNanos() + pipeline.cpuNanos().getAsLong();
-      Driven d = drive(http.client, deployment.writeUrl, pipeline.readUrl(), load.rate(), load.duration(), load.sampleEvery(),
+      Driven d = drive(http.client, deployment.writeUrl(), pipeline.readUrl(), load.rate(), load.duration(), load.sampleEvery(),
           prefix + "m");
       double cpuPercent = (deployment.cpuNanos() + pipeline.cpuNanos().getAsLong() - cpuBefore) / 1e7 / d.seconds();
       double loadTransactions = (transactions(db) - transactionsBefore) / d.seconds();
