@@ -83,7 +83,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--lag-sample-every", defaultValue = "20", description = "Measure the lag of every n-th add (default: ${DEFAULT-VALUE}).")
   int lagSampleEvery;
 
-  @Option(names = "--lag-warm-up-seconds", defaultValue = "10", description = "Unmeasured load before the lag scenario (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lag-warm-up-seconds", defaultValue = "10", description = "Unmeasured load on each lag configuration before its measured one (default: ${DEFAULT-VALUE}).")
   int lagWarmUpSeconds;
 
   @Option(names = "--idle-seconds", defaultValue = "30", description = "Window of the idle-load measurement (default: ${DEFAULT-VALUE}).")
@@ -101,8 +101,21 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--read-warmup-seconds", defaultValue = "5", description = "read: unmeasured seconds per route first (default: ${DEFAULT-VALUE}).")
   int readWarmupSeconds;
 
+  @Option(names = "--jvms", defaultValue = "separate",
+      description = "lag and read: separate (write side, worker and read API each in its own JVM, as deployed; the load in"
+          + " this one) or one (everything in this JVM) (default: ${DEFAULT-VALUE}).")
+  String jvms;
+
+  @Option(names = "--node-jvm-options", defaultValue = "-Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10",
+      description = "With --jvms separate: the nodes' JVM options, space separated (default: ${DEFAULT-VALUE}).")
+  String nodeJvmOptions;
+
   @Spec
   CommandSpec spec;
+
+  private List<String> nodeJvmOptions() {
+    return java.util.Arrays.stream(nodeJvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -129,36 +142,32 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, catch-up, lag or read");
     }
     List<LagScenario.Setup> setups = lagConfigs.stream().map(LagScenario.Setup::named).toList();
+    BenchProcess.Jvms jvmsMode = BenchProcess.Jvms.named(jvms);
     try {
       out.println("migrating, then starting the write side ...");
       out.flush();
       Migrations.migrate(db);
       List<String[]> rows = new ArrayList<>();
       List<LagScenario.Result> lagResults = new ArrayList<>();
-      if (!scenario.equals("read")) {
+      if (scenario.equals("all") || scenario.equals("catch-up")) {
         try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
-          if (scenario.equals("all") || scenario.equals("catch-up")) {
-            catchUp(out, base, db, writer, rows);
-          }
-          if (scenario.equals("all") || scenario.equals("lag")) {
-            LagScenario.Load load = new LagScenario.Load(
-                lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery, Duration.ofSeconds(idleSeconds));
-            if (lagWarmUpSeconds > 0) {
-              // The first configuration measured would otherwise pay for the JIT and the first carts.
-              out.printf("[lag] warming up for %d s (not measured) ...%n", lagWarmUpSeconds);
-              LagScenario.Setup warmUp = setups.contains(LagScenario.Setup.TUNED) ? LagScenario.Setup.TUNED : setups.getFirst();
-              LagScenario.run(warmUp, base, db, writer, load.warmUp(Duration.ofSeconds(lagWarmUpSeconds)), out);
-            }
-            for (LagScenario.Setup setup : setups) {
-              lagResults.add(LagScenario.run(setup, base, db, writer, load, out));
-            }
+          catchUp(out, base, db, writer, rows);
+        }
+      }
+      if (scenario.equals("all") || scenario.equals("lag")) {
+        LagScenario.Load load = new LagScenario.Load(lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery,
+            Duration.ofSeconds(idleSeconds), Duration.ofSeconds(lagWarmUpSeconds));
+        try (LagScenario.Deployment deployment = LagScenario.Deployment.start(jvmsMode, base, db, nodeJvmOptions())) {
+          out.println("[lag] " + deployment.describe());
+          for (LagScenario.Setup setup : setups) {
+            lagResults.add(LagScenario.run(setup, base, db, deployment, load, out));
           }
         }
       }
       if (scenario.equals("read") || scenario.equals("all")) {
         ReadBench.Settings settings = new ReadBench.Settings(
             items, 10, readConnections, Duration.ofSeconds(readWarmupSeconds), Duration.ofSeconds(readSeconds));
-        rows.addAll(new ReadBench(settings, out).run(base, db));
+        rows.addAll(new ReadBench(settings, jvmsMode, nodeJvmOptions(), out).run(base, db));
       }
       if (!rows.isEmpty()) {
         out.println();
@@ -201,7 +210,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
           r.max(), r.notVisible(), r.loadTransactionsPerSecond(), r.cpuPercent(), r.idleTransactionsPerSecond());
     }
     out.printf("journal: the adds' events in the journal; lag: write reply -> GET /carts/{id}?minSeqNr= answers; late: not visible within 10 s; load tx/s: database "
-        + "transactions per second under the load; cpu %%: this JVM (write side, worker, read API, load) over the load, "
+        + "transactions per second under the load; cpu %%: the bench's JVMs together (write side, worker, read API, load) over the load, "
         + "100 = one core; idle: pg_stat_database commits + rollbacks per second, nothing written, projections caught up%n");
     LagScenario.Result tuned = results.stream().filter(r -> r.setup() == LagScenario.Setup.TUNED).findFirst()
         .orElse(results.getFirst());

@@ -59,15 +59,20 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   private final Settings settings;
   private final Serialization serialization;
   private final Optional<JournalWatch> watch;
+  private final SliceReads reads;
 
   public HorizonSourceProvider(ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings) {
-    this(system, tag, pool, blocking, settings, Optional.empty());
+    this(system, tag, pool, blocking, settings, Optional.empty(), new SliceReads());
   }
 
-  /** With a watch, a caught-up instance waits to be woken (or its idle poll) instead of polling every pollInterval. */
-  public HorizonSourceProvider(
-      ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings, Optional<JournalWatch> watch) {
+  /**
+   * With a watch, a caught-up instance waits to be woken (or its idle poll) instead of polling
+   * every pollInterval; {@code reads} (one per node) shares a slice's reads between projections.
+   */
+  HorizonSourceProvider(ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings,
+      Optional<JournalWatch> watch, SliceReads reads) {
     this.watch = watch;
+    this.reads = reads;
     this.tag = tag;
     this.pool = pool;
     this.blocking = blocking;
@@ -96,10 +101,12 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   }
 
   private CompletionStage<Optional<Pair<Poll, List<HorizonEnvelope>>>> next(Poll poll, Wakeup wakeup) {
-    CompletionStage<Void> ready = poll.waitFirst()
-        ? wakeup.await(waitLimit()).thenCompose(woken -> wakeup.spaced(settings.minPollInterval()))
-        : CompletableFuture.completedFuture(null);
-    return ready.thenApplyAsync(ignored -> read(poll.from()), blocking)
+    // When the wait ended (woken, or its limit): a shared read must have started since.
+    CompletionStage<Long> ready = poll.waitFirst()
+        ? wakeup.await(waitLimit()).thenApply(woken -> System.nanoTime())
+            .thenCompose(waited -> wakeup.spaced(settings.minPollInterval()).thenApply(spaced -> waited))
+        : CompletableFuture.completedFuture(System.nanoTime());
+    return ready.thenCompose(notBefore -> reads.read(tag, poll.from(), notBefore, () -> read(poll.from()), blocking))
         .thenApply(batch -> {
           HorizonOffset last = batch.isEmpty() ? poll.from()
               : new HorizonOffset(batch.getLast().txId(), batch.getLast().ordering());
