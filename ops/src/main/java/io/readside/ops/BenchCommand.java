@@ -24,6 +24,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -102,9 +105,22 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--json", description = "Where to write the JSON report (default: bench-<UTC timestamp>.json in the working directory).")
+  Path json;
+
+  /** The scenarios --scenario all runs, in this order. */
+  static final List<String> SCENARIOS = List.of("catch-up", "lag", "read");
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    List<String> chosen = scenario.equals("all") ? SCENARIOS : List.of(scenario);
+    if (!SCENARIOS.containsAll(chosen)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all or one of " + String.join(", ", SCENARIOS));
+    }
+    Instant started = Instant.now();
+    Path jsonFile = json != null ? json
+        : Path.of("bench-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started) + ".json");
     Config base = ReadsideConfig.load(ConfigFactory.parseMap(Map.of(
         "readside.write-side.port", 0, "readside.read-api.port", 0, "pekko.remote.artery.canonical.port", 0,
         "pekko.loglevel", "WARNING")));
@@ -123,53 +139,35 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       db = DatabaseSettings.fromConfig(base);
       out.println("using DATABASE_URL " + db.url() + " (it should be an empty database)");
     }
-    if (!List.of("all", "catch-up", "lag", "read").contains(scenario)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--scenario must be all, catch-up, lag or read");
-    }
     List<LagScenario.Setup> setups = lagConfigs.stream().map(LagScenario.Setup::named).toList();
-    try {
-      out.println("migrating, then starting the write side ...");
+    try (HeapWatch heap = new HeapWatch()) {
+      out.println("migrating ...");
       out.flush();
       Migrations.migrate(db);
-      List<String[]> rows = new ArrayList<>();
+      BenchReport.Machine machine = BenchReport.machine(db, embedded != null);
+      List<BenchRow> rows = new ArrayList<>();
       List<LagScenario.Result> lagResults = new ArrayList<>();
-      if (!scenario.equals("read")) {
-        try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
-          if (scenario.equals("all") || scenario.equals("catch-up")) {
-            catchUp(out, base, db, writer, rows);
+      for (String s : chosen) {
+        heap.reset();
+        switch (s) {
+          case "catch-up" -> withWriter(out, base, db, writer -> catchUp(out, base, db, writer, rows));
+          case "lag" -> withWriter(out, base, db, writer -> lag(out, base, db, writer, setups, lagResults, rows));
+          case "read" -> {
+            ReadBench.Settings settings = new ReadBench.Settings(
+                items, 10, readConnections, Duration.ofSeconds(readWarmupSeconds), Duration.ofSeconds(readSeconds));
+            new ReadBench(settings, out).run(base, db).forEach(r -> rows.add(BenchRow.fromColumns("read", r)));
           }
-          if (scenario.equals("all") || scenario.equals("lag")) {
-            LagScenario.Load load = new LagScenario.Load(
-                lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery, Duration.ofSeconds(idleSeconds));
-            if (lagWarmUpSeconds > 0) {
-              // The first configuration measured would otherwise pay for the JIT and the first carts.
-              out.printf("[lag] warming up for %d s (not measured) ...%n", lagWarmUpSeconds);
-              LagScenario.Setup warmUp = setups.contains(LagScenario.Setup.TUNED) ? LagScenario.Setup.TUNED : setups.getFirst();
-              LagScenario.run(warmUp, base, db, writer, load.warmUp(Duration.ofSeconds(lagWarmUpSeconds)), out);
-            }
-            for (LagScenario.Setup setup : setups) {
-              lagResults.add(LagScenario.run(setup, base, db, writer, load, out));
-            }
-          }
+          default -> throw new IllegalStateException("no scenario " + s);
         }
+        rows.add(heap.row(s));
       }
-      if (scenario.equals("read") || scenario.equals("all")) {
-        ReadBench.Settings settings = new ReadBench.Settings(
-            items, 10, readConnections, Duration.ofSeconds(readWarmupSeconds), Duration.ofSeconds(readSeconds));
-        rows.addAll(new ReadBench(settings, out).run(base, db));
-      }
-      if (!rows.isEmpty()) {
-        out.println();
-        out.printf("%-14s %-42s %10s %26s %14s%n", "source", "measure", "events", "time / figure", "events/s");
-        for (String[] r : rows) {
-          out.printf("%-14s %-42s %10s %26s %14s%n", (Object[]) r);
-        }
-      }
+      BenchReport report = new BenchReport(started, null, commandLine(), machine, rows).finish(Instant.now());
+      report.print(out);
       if (!lagResults.isEmpty()) {
         printLag(out, lagResults);
       }
-      out.printf("%nmachine: %d cores, JDK %s, PostgreSQL %s (%s)%n", Runtime.getRuntime().availableProcessors(),
-          Runtime.version(), embedded != null ? "17 embedded" : "from DATABASE_URL", durability(db));
+      report.write(jsonFile);
+      out.printf("%nJSON report: %s%n", jsonFile.toAbsolutePath());
       return 0;
     } finally {
       if (embedded != null) {
@@ -179,13 +177,64 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  /** The server's fsync and synchronous_commit, which the figures depend on (the embedded server runs without either). */
-  private static String durability(DatabaseSettings db) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()")) {
-      rs.next();
-      return "fsync " + rs.getString(1) + ", synchronous_commit " + rs.getString(2) + "; " + rs.getString(3).split(" on ")[0];
+  /** The command line as given (the parse result holds the sub-command and its arguments). */
+  private List<String> commandLine() {
+    List<String> args = new ArrayList<>(List.of("readside"));
+    args.addAll(spec.commandLine().getParseResult().originalArgs());
+    return args;
+  }
+
+  @FunctionalInterface
+  private interface WithNode {
+    void run(ReadsideNode node) throws Exception;
+  }
+
+  /** A node running the write side and the read API, for the scenarios that write through the carts. */
+  private static void withWriter(PrintWriter out, Config base, DatabaseSettings db, WithNode body) throws Exception {
+    out.println("starting the write side ...");
+    out.flush();
+    try (ReadsideNode writer = ReadsideNode.start(base, db, EnumSet.of(Role.WRITE, Role.READ_API))) {
+      body.run(writer);
     }
+  }
+
+  private void lag(PrintWriter out, Config base, DatabaseSettings db, ReadsideNode writer, List<LagScenario.Setup> setups,
+      List<LagScenario.Result> results, List<BenchRow> rows) throws Exception {
+    LagScenario.Load load = new LagScenario.Load(lagRate, Duration.ofSeconds(lagSeconds), lagSampleEvery, Duration.ofSeconds(idleSeconds));
+    if (lagWarmUpSeconds > 0) {
+      // The first configuration measured would otherwise pay for the JIT and the first carts.
+      out.printf("[lag] warming up for %d s (not measured) ...%n", lagWarmUpSeconds);
+      LagScenario.Setup warmUp = setups.contains(LagScenario.Setup.TUNED) ? LagScenario.Setup.TUNED : setups.getFirst();
+      LagScenario.run(warmUp, base, db, writer, load.warmUp(Duration.ofSeconds(lagWarmUpSeconds)), out);
+    }
+    for (LagScenario.Setup setup : setups) {
+      LagScenario.Result r = LagScenario.run(setup, base, db, writer, load, out);
+      results.add(r);
+      rows.add(lagRow(r));
+    }
+    LagScenario.Result tuned = results.stream().filter(r -> r.setup() == LagScenario.Setup.TUNED).findFirst().orElse(null);
+    LagScenario.Result textbook = results.stream().filter(r -> r.setup() == LagScenario.Setup.TEXTBOOK).findFirst().orElse(null);
+    if (tuned != null && textbook != null) {
+      rows.add(BenchRow.ratio("lag", "p99 lag, textbook / tuned", textbook.pct(0.99) / tuned.pct(0.99)));
+      rows.add(BenchRow.ratio("lag", "idle tx/s, textbook / tuned", textbook.idleTransactionsPerSecond() / tuned.idleTransactionsPerSecond()));
+    }
+  }
+
+  /** One lag configuration's result as a row: the lag percentiles in the table, every column of the lag table in the JSON. */
+  static BenchRow lagRow(LagScenario.Result r) {
+    List<BenchRow.Value> values = List.of(
+        new BenchRow.Value("sent", r.sent(), "adds"), new BenchRow.Value("acknowledged", r.acknowledged(), "adds"),
+        new BenchRow.Value("failed", r.failed(), "adds"), new BenchRow.Value("journal", r.journalRows(), "events"),
+        new BenchRow.Value("rate", r.acknowledged() / r.seconds(), "adds/s"), new BenchRow.Value("sampled", r.sampled(), "adds"),
+        new BenchRow.Value("visible", r.lagsMs().size(), "adds"), new BenchRow.Value("p50", r.pct(0.50), "ms"),
+        new BenchRow.Value("p99", r.pct(0.99), "ms"), new BenchRow.Value("max", r.max(), "ms"),
+        new BenchRow.Value("late", r.notVisible(), "adds"),
+        new BenchRow.Value("loadTransactions", r.loadTransactionsPerSecond(), "tx/s"),
+        new BenchRow.Value("cpu", r.cpuPercent(), "% of a core"),
+        new BenchRow.Value("idleTransactions", r.idleTransactionsPerSecond(), "tx/s"));
+    return new BenchRow("lag", r.setup().name, "end-to-end lag (reply -> read API), ms", r.sampled(),
+        String.format("p50 %.0f  p99 %.0f  max %.0f", r.pct(0.50), r.pct(0.99), r.max()),
+        String.format("%.0f", r.acknowledged() / r.seconds()), values);
   }
 
   private static void printLag(PrintWriter out, List<LagScenario.Result> results) {
@@ -211,11 +260,11 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  private void catchUp(PrintWriter out, Config base, DatabaseSettings db, ReadsideNode writer, List<String[]> rows) throws Exception {
+  private void catchUp(PrintWriter out, Config base, DatabaseSettings db, ReadsideNode writer, List<BenchRow> rows) throws Exception {
     out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
     out.flush();
     double writeSeconds = write(writer, events);
-    rows.add(row("", "write through persistent carts", events, writeSeconds));
+    rows.add(BenchRow.timed("catch-up", "", "write through persistent carts", events, writeSeconds, "events/s"));
 
     for (String source : sources) {
       Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
@@ -227,14 +276,16 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
         awaitCaughtUp(db, Duration.ofMinutes(30));
         double catchUp = (System.nanoTime() - start) / 1e9;
-        rows.add(row(source, "catch-up, each of 3 projections", events, catchUp));
+        rows.add(BenchRow.timed("catch-up", source, "catch-up, each of 3 projections", events, catchUp, "events/s"));
 
         out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
         out.flush();
         List<Double> lags = lag(writer, source);
         Collections.sort(lags);
-        rows.add(new String[] {source, "end-to-end lag (reply -> read API), ms", String.valueOf(lags.size()),
-            String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.get(lags.size() - 1)), ""});
+        rows.add(new BenchRow("catch-up", source, "end-to-end lag (reply -> read API), ms", lags.size(),
+            String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.getLast()), "",
+            List.of(new BenchRow.Value("p50", pct(lags, 0.50), "ms"), new BenchRow.Value("p95", pct(lags, 0.95), "ms"),
+                new BenchRow.Value("max", lags.getLast(), "ms"))));
       }
     }
   }
@@ -254,10 +305,6 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       }
       c.commit();
     }
-  }
-
-  private static String[] row(String source, String what, long n, double seconds) {
-    return new String[] {source, what, String.valueOf(n), String.format("%.2f s", seconds), String.format("%.0f", n / seconds)};
   }
 
   /** Adds then adjusts items in round-robin carts: every command yields one event. */
