@@ -9,9 +9,6 @@ import io.readside.platform.ReadsideConfig;
 import io.readside.projections.Projections;
 import io.readside.projections.ReadModelProjection;
 import io.readside.projections.Worker;
-import io.readside.writeside.CartCommand;
-import io.readside.writeside.CartReply;
-import io.readside.writeside.ShoppingCart;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,10 +29,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,14 +54,17 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--lag-samples", defaultValue = "200", description = "Writes whose end-to-end lag is measured (default: ${DEFAULT-VALUE}).")
   int lagSamples;
 
-  @Option(names = "--sources", defaultValue = "events-by-tag,horizon", split = ",",
-      description = "Event sources to measure, each over the same journal (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sources", defaultValue = "horizon,events-by-tag,textbook", split = ",",
+      description = "catch-up: configurations to measure, each over the same journal: an event source at Readside's settings"
+          + " (horizon, events-by-tag) or textbook (eventsByTag at the read journal's defaults, one event per transaction)"
+          + " (default: ${DEFAULT-VALUE}).")
   List<String> sources;
 
   @Option(names = "--scenario", defaultValue = "all",
-      description = "catch-up (write through the carts, then catch-up and sequential lag per source), lag (paced load,"
-          + " lag percentiles and idle load per configuration), read (seeded read model, HTTP load on the read API) or all"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "write (commands to the persistent carts, tuned and one at a time), catch-up (write through the carts,"
+          + " then catch-up and sequential lag per source), lag (paced load, lag percentiles and idle load per configuration),"
+          + " read (seeded read model, HTTP load on the read API), rebuild (seeded journal, each projection rebuilt through"
+          + " the admin endpoint) or all (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--lag-configs", defaultValue = "tuned,horizon-poll,events-by-tag,textbook", split = ",",
@@ -109,7 +105,19 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   Path json;
 
   /** The scenarios --scenario all runs, in this order. */
-  static final List<String> SCENARIOS = List.of("catch-up", "lag", "read");
+  static final List<String> SCENARIOS = List.of("write", "catch-up", "lag", "read", "rebuild");
+
+  @Option(names = "--write-textbook-events", defaultValue = "2000",
+      description = "write: events the textbook configuration (one command at a time) writes; its rate is the figure (default: ${DEFAULT-VALUE}).")
+  int writeTextbookEvents;
+
+  @Option(names = "--rebuild-events", defaultValue = "1000000",
+      description = "rebuild: events seeded into the journal before the projections are rebuilt (default: ${DEFAULT-VALUE}).")
+  int rebuildEvents;
+
+  @Option(names = "--rebuild-textbook-events", defaultValue = "20000",
+      description = "rebuild: the smaller journal the textbook configuration rebuilds first, extrapolated; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int rebuildTextbookEvents;
 
   @Override
   public Integer call() throws Exception {
@@ -150,6 +158,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       for (String s : chosen) {
         heap.reset();
         switch (s) {
+          case "write" -> rows.addAll(WriteScenario.run(WriteScenario.setups(events, concurrency, writeTextbookEvents), carts, base, db,
+              out, spec.commandLine().getErr()));
           case "catch-up" -> withWriter(out, base, db, writer -> catchUp(out, base, db, writer, rows));
           case "lag" -> withWriter(out, base, db, writer -> lag(out, base, db, writer, setups, lagResults, rows));
           case "read" -> {
@@ -157,6 +167,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
                 items, 10, readConnections, Duration.ofSeconds(readWarmupSeconds), Duration.ofSeconds(readSeconds));
             new ReadBench(settings, out).run(base, db).forEach(r -> rows.add(BenchRow.fromColumns("read", r)));
           }
+          case "rebuild" -> rows.addAll(new RebuildScenario(new RebuildScenario.Settings(rebuildEvents, rebuildTextbookEvents), out)
+              .run(base, db));
           default -> throw new IllegalStateException("no scenario " + s);
         }
         rows.add(heap.row(s));
@@ -263,22 +275,28 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   private void catchUp(PrintWriter out, Config base, DatabaseSettings db, ReadsideNode writer, List<BenchRow> rows) throws Exception {
     out.printf("writing %d events over %d carts (%d in flight) ...%n", events, carts, concurrency);
     out.flush();
-    double writeSeconds = write(writer, events);
+    double writeSeconds = WriteScenario.send(writer, "bench-", events, carts, concurrency, spec.commandLine().getErr());
     rows.add(BenchRow.timed("catch-up", "", "write through persistent carts", events, writeSeconds, "events/s"));
 
+    Map<String, Double> rates = new java.util.LinkedHashMap<>();
     for (String source : sources) {
-      Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
+      Map<String, String> overrides = catchUpConfig(source);
       resetProjections(db, base.getInt("readside.slices"));
-      out.printf("[%s] catching up 3 projections from offset 0 ...%n", source);
+      long journal = journalEvents(db);
+      out.printf("[catch-up %s] catching up 3 projections over %,d events from offset 0 ...%n", source, journal);
       out.flush();
-      Config workerConfig = ConfigFactory.parseMap(Map.of("readside.worker.source", source)).withFallback(base);
+      Config workerConfig = ConfigFactory.parseMap(overrides).withFallback(base);
       long start = System.nanoTime();
       try (ReadsideNode worker = ReadsideNode.start(workerConfig, db, EnumSet.of(Role.PROJECTION))) {
         awaitCaughtUp(db, Duration.ofMinutes(30));
         double catchUp = (System.nanoTime() - start) / 1e9;
-        rows.add(BenchRow.timed("catch-up", source, "catch-up, each of 3 projections", events, catchUp, "events/s"));
-
-        out.printf("[%s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
+        rows.add(BenchRow.timed("catch-up", source, "catch-up, each of 3 projections", journal, catchUp, "events/s"));
+        rates.put(source, journal / catchUp);
+        if (source.equals(TEXTBOOK)) {
+          // Its lag is the read journal's 1 s polling: the lag scenario measures it under load.
+          continue;
+        }
+        out.printf("[catch-up %s] measuring end-to-end lag over %d writes ...%n", source, lagSamples);
         out.flush();
         List<Double> lags = lag(writer, source);
         Collections.sort(lags);
@@ -287,6 +305,40 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             List.of(new BenchRow.Value("p50", pct(lags, 0.50), "ms"), new BenchRow.Value("p95", pct(lags, 0.95), "ms"),
                 new BenchRow.Value("max", lags.getLast(), "ms"))));
       }
+    }
+    Double textbook = rates.get(TEXTBOOK);
+    if (textbook != null) {
+      rates.forEach((source, rate) -> {
+        if (!source.equals(TEXTBOOK)) {
+          rows.add(BenchRow.ratio("catch-up", "catch-up rate, " + source + " / textbook", rate / textbook));
+        }
+      });
+    }
+  }
+
+  /** The catch-up scenario's textbook configuration: eventsByTag at the read journal's defaults, one event per transaction. */
+  static final String TEXTBOOK = "textbook";
+
+  /** A --sources name: an event source at Readside's settings, or {@value #TEXTBOOK}. */
+  private Map<String, String> catchUpConfig(String source) {
+    if (source.equals(TEXTBOOK)) {
+      return LagScenario.Setup.TEXTBOOK.overrides;
+    }
+    try {
+      Worker.Source.fromConfig(ConfigFactory.parseMap(Map.of("readside.worker.source", source)));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sources: " + source
+          + " is not horizon, events-by-tag or " + TEXTBOOK);
+    }
+    return Map.of("readside.worker.source", source);
+  }
+
+  /** Events in the journal (its tag rows: one per event). */
+  static long journalEvents(DatabaseSettings db) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM event_tag")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -307,44 +359,11 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  /** Adds then adjusts items in round-robin carts: every command yields one event. */
-  private double write(ReadsideNode node, int count) throws Exception {
-    ClusterSharding sharding = ClusterSharding.get(node.system());
-    Semaphore inFlight = new Semaphore(concurrency);
-    List<CompletableFuture<?>> pending = new ArrayList<>();
-    PrintWriter err = spec.commandLine().getErr();
-    int tenth = Math.max(1, count / 10);
-    long start = System.nanoTime();
-    for (int i = 0; i < count; i++) {
-      if (i > 0 && i % tenth == 0) {
-        // Sent, with at most --concurrency still unanswered: the progress of the write phase.
-        err.printf("  %,d / %,d events sent (%.0f/s)%n", i, count, i / ((System.nanoTime() - start) / 1e9));
-        err.flush();
-      }
-      String cart = "bench-" + (i % carts);
-      int round = i / carts;
-      int item = round / 2;
-      CartCommandFactory factory = round % 2 == 0
-          ? replyTo -> new CartCommand.AddItem("item-" + item, 1 + item % 5, 100 + item, replyTo)
-          : replyTo -> new CartCommand.AdjustItemQuantity("item-" + item, 6 + item % 5, replyTo);
-      inFlight.acquire();
-      pending.add(sharding.entityRefFor(ShoppingCart.ENTITY_KEY, cart).ask(factory::create, Duration.ofSeconds(30))
-          .whenComplete((reply, failure) -> inFlight.release())
-          .thenAccept(reply -> {
-            if (!(reply instanceof CartReply.Accepted)) {
-              throw new IllegalStateException("bench command rejected: " + reply);
-            }
-          }).toCompletableFuture());
-    }
-    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  @FunctionalInterface
-  private interface CartCommandFactory {
-    CartCommand create(org.apache.pekko.actor.typed.ActorRef<CartReply> replyTo);
-  }
-
+  /**
+   * Polls until every projection's offset of every tag is at the tag's head. The heads come from
+   * the (tag, event_id) index, a slice at a time (a GROUP BY over event_tag scanned the whole
+   * journal every 100 ms, on the same cores as the catch-up it measures).
+   */
   static void awaitCaughtUp(DatabaseSettings db, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
@@ -354,7 +373,12 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
                      THEN NOT EXISTS (SELECT 1 FROM event_tag t WHERE t.tag = h.tag AND (t.tx_id, t.event_id)
                             > (split_part(o.current_offset, ':', 1)::xid8, split_part(o.current_offset, ':', 2)::bigint))
                      ELSE COALESCE(o.current_offset::bigint, 0) >= h.head END), count(*)
-              FROM (SELECT tag, max(event_id) AS head FROM event_tag GROUP BY tag) h
+              FROM (WITH RECURSIVE tags AS (
+                      SELECT min(tag) AS tag FROM event_tag
+                      UNION ALL
+                      SELECT (SELECT min(e.tag) FROM event_tag e WHERE e.tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL)
+                    SELECT tag, (SELECT max(e.event_id) FROM event_tag e WHERE e.tag = tags.tag) AS head
+                      FROM tags WHERE tag IS NOT NULL) h
               CROSS JOIN (VALUES ('cart-summary'), ('item-popularity'), ('daily-sales')) p(name)
               LEFT JOIN pekko_projection_offset_store o ON o.projection_name = p.name AND o.projection_key = h.tag
             """)) {
