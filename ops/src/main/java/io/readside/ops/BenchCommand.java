@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = "Measures write rate, projection catch-up and end-to-end lag; prints a table.")
 final class BenchCommand implements java.util.concurrent.Callable<Integer> {
-  @Option(names = "--events", defaultValue = "20000", description = "Events to write before catch-up (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--events", defaultValue = "20000",
+      description = "catch-up: events written through the carts before it; write: events the tuned configuration writes (default: ${DEFAULT-VALUE}).")
   int events;
 
   @Option(names = "--carts", defaultValue = "500", description = "Carts to spread them over (default: ${DEFAULT-VALUE}).")
@@ -107,6 +108,13 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   /** The scenarios --scenario all runs, in this order. */
   static final List<String> SCENARIOS = List.of("write", "catch-up", "lag", "read", "rebuild");
 
+  @Option(names = "--write-concurrency", defaultValue = "256",
+      description = "write: commands in flight in the tuned configuration (default: ${DEFAULT-VALUE}).")
+  int writeConcurrency;
+
+  @Option(names = "--write-carts", defaultValue = "2000", description = "write: carts the commands go to (default: ${DEFAULT-VALUE}).")
+  int writeCarts;
+
   @Option(names = "--write-textbook-events", defaultValue = "2000",
       description = "write: events the textbook configuration (one command at a time) writes; its rate is the figure (default: ${DEFAULT-VALUE}).")
   int writeTextbookEvents;
@@ -158,7 +166,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       for (String s : chosen) {
         heap.reset();
         switch (s) {
-          case "write" -> rows.addAll(WriteScenario.run(WriteScenario.setups(events, concurrency, writeTextbookEvents), carts, base, db,
+          case "write" -> rows.addAll(WriteScenario.run(WriteScenario.setups(events, writeConcurrency, writeTextbookEvents), writeCarts, base, db,
               out, spec.commandLine().getErr()));
           case "catch-up" -> withWriter(out, base, db, writer -> catchUp(out, base, db, writer, rows));
           case "lag" -> withWriter(out, base, db, writer -> lag(out, base, db, writer, setups, lagResults, rows));
