@@ -128,7 +128,8 @@ class BenchCommandIT {
   @Test
   void lagScenarioPacesItsLoadAndEveryAddAndSampleIsAccountedFor() throws Exception {
     Jar.Result result = Jar.run(Map.of(), "bench", "--scenario", "lag", "--lag-configs", "tuned,textbook", "--lag-rate", "50",
-        "--lag-seconds", "2", "--lag-sample-every", "5", "--lag-warm-up-seconds", "0", "--idle-seconds", "2");
+        "--lag-seconds", "2", "--lag-sample-every", "5", "--lag-warm-up-seconds", "0", "--idle-seconds", "2",
+        "--json", dir.resolve("lag.json").toString());
     assertEquals(0, result.exit(), result.output());
     String out = result.output();
     for (String config : List.of("tuned", "textbook")) {
@@ -155,7 +156,7 @@ class BenchCommandIT {
   @Test
   void readSeedsTheJournalBuildsTheReadModelAndLoadsBothRoutes() throws Exception {
     Jar.Result result = Jar.run(Map.of(), "bench", "--scenario", "read", "--items", "2000", "--read-connections", "4",
-        "--read-seconds", "1", "--read-warmup-seconds", "1");
+        "--read-seconds", "1", "--read-warmup-seconds", "1", "--json", dir.resolve("read.json").toString());
     assertEquals(0, result.exit(), result.output());
     String out = result.output();
     // 200 carts of 10 items, every third (67) checked out: 2,067 events; the scenario itself fails
