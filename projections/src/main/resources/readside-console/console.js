@@ -203,11 +203,13 @@
       button('Pause all', 'pause', all),
       button('Resume all', 'resume', all),
       button('Rebuild all', 'rebuild', all),
+      button('Rebuild without downtime…', 'shadow-rebuild', all),
       p.replaySafe ? button('Rewind all…', 'rewind', all) : null);
     const rows = p.slices.map((s) => renderSlice(p, s));
     return el('section', { class: 'projection', dataset: { projection: p.projection } },
       el('h3', {}, p.projection, ' ', el('span', { class: 'badge' }, p.replaySafe ? 'replay-safe' : 'additive: rebuild only')),
       actions,
+      shadowRebuildLine(p.shadowRebuild),
       el('table', { class: 'slices' },
         el('thead', {}, el('tr', {}, ...['slice', 'offset', 'head', 'lag (events)', 'lag (s)', 'lag, last minutes', 'node',
           'state', 'last error', 'rebuild', ''].map((h) => el('th', {}, h)))),
@@ -248,6 +250,40 @@
       return el('span', { class: 'rebuild-done' }, 'done ' + new Date(tracked.doneAt).toLocaleTimeString());
     }
     return '';
+  }
+
+  /** The projection's last zero-downtime rebuild: progress while it builds, its result after. */
+  function shadowRebuildLine(r) {
+    if (!r) return null;
+    const head = 'Rebuild without downtime: ';
+    let text;
+    let cls = 'shadow-rebuild';
+    switch (r.state) {
+      case 'building': {
+        const percent = r.eventsToReplay > 0 ? Math.floor((100 * r.eventsReplayed) / r.eventsToReplay) : 0;
+        const rate = r.eventsPerSecond === null || r.eventsPerSecond === undefined ? '' : ', ' + Math.round(r.eventsPerSecond) + ' events/s';
+        const eta = r.etaSeconds === null || r.etaSeconds === undefined ? ', ETA –' : ', ETA ' + seconds(r.etaSeconds);
+        text = 'building into the shadow tables ' + r.eventsReplayed + ' / ' + r.eventsToReplay + ' (' + percent + '%)' + rate + eta
+          + (r.stalled ? ' – stalled: no progress recorded lately (' + (r.node || 'its node') + ' may have died)' : '');
+        if (r.stalled) cls += ' warn';
+        return el('p', { class: cls, dataset: { state: r.state } }, head + text, ' ',
+          el('progress', { max: Math.max(1, r.eventsToReplay), value: r.eventsReplayed }));
+      }
+      case 'swapping':
+        text = 'swapping the rebuilt rows in (the projection\'s slices are paused for this moment)';
+        break;
+      case 'done':
+        text = 'done ' + time(r.finishedAt) + ': ' + r.eventsReplayed + ' events replayed, ' + r.rowsSwapped + ' rows swapped in '
+          + r.swapMillis + ' ms, slices paused ' + r.pausedMillis + ' ms';
+        break;
+      case 'failed':
+        text = 'failed ' + time(r.finishedAt || r.updatedAt) + ': ' + (r.error || 'no reason recorded') + ' (the live tables were not changed)';
+        cls += ' error';
+        break;
+      default:
+        text = r.state;
+    }
+    return el('p', { class: cls, dataset: { state: r.state } }, head + text);
   }
 
   function sparkline(samples) {
@@ -299,6 +335,13 @@
           return act('rebuild', d);
         }
         return undefined;
+      case 'shadow-rebuild':
+        if (await confirmDialog('Rebuild ' + d.projection + ' without downtime?',
+          'Replays the whole journal into shadow copies of ' + d.projection + '\'s tables while the live tables keep serving and'
+            + ' stay current; at the end every slice pauses for a moment while the rebuilt rows replace the live ones.', 'Rebuild')) {
+          return startShadowRebuild(d);
+        }
+        return undefined;
       case 'rewind':
         return openRewind(d);
       default:
@@ -318,6 +361,17 @@
       say(action + ' ' + where(d) + ': ' + outcome(result), result.outcome === 'failed' || result.outcome === 'partial');
     } catch (e) {
       failed(action + ' ' + where(d), e);
+    }
+    refresh();
+  }
+
+  async function startShadowRebuild(d) {
+    say('rebuild ' + d.projection + ' without downtime …');
+    try {
+      const report = await api('POST', '/admin/projections/' + encodeURIComponent(d.projection) + '/rebuild?shadow=true');
+      say('rebuild ' + d.projection + ' without downtime: ' + report.state + '; progress is shown under the projection');
+    } catch (e) {
+      failed('rebuild ' + d.projection + ' without downtime', e);
     }
     refresh();
   }

@@ -8,10 +8,14 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class Migrations {
   private Migrations() {}
 
-  public static MigrateResult migrate(DatabaseSettings db) {
+  /** {@code moreLocations}: a test's own migrations on top of ours (the README's worked projection). */
+  public static MigrateResult migrate(DatabaseSettings db, String... moreLocations) {
+    String[] locations = new String[moreLocations.length + 1];
+    locations[0] = "classpath:db/migration";
+    System.arraycopy(moreLocations, 0, locations, 1, moreLocations.length);
     return Flyway.configure()
         .dataSource(db.url(), db.user(), db.password())
-        .locations("classpath:db/migration")
+        .locations(locations)
         .failOnMissingLocations(true)
         .load()
         .migrate();

@@ -6,7 +6,9 @@ import io.readside.migrations.Migrations;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.EmbeddedPostgresServer;
 import io.readside.platform.ReadsideConfig;
+import io.readside.projections.DeadLetters;
 import io.readside.projections.Projections;
+import io.readside.projections.admin.OffsetStore;
 import io.readside.projections.ReadModelProjection;
 import io.readside.projections.Worker;
 import java.io.PrintWriter;
@@ -371,10 +373,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
           p.deleteSlice(c, slice);
         }
       }
-      try (Statement s = c.createStatement()) {
-        s.executeUpdate("DELETE FROM pekko_projection_offset_store");
-        s.executeUpdate("DELETE FROM readside_dead_letter");
-      }
+      OffsetStore.clearAll(c);
+      DeadLetters.deleteAll(c);
       c.commit();
     }
   }

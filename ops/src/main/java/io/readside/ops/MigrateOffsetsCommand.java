@@ -48,7 +48,7 @@ final class MigrateOffsetsCommand extends DatabaseCommand {
       long replayed = 0;
       for (OffsetMigration.Change ch : plan) {
         out.printf("%-16s %-9s %s -> %s%s%n", ch.projection(), ch.tag(), ch.from(), ch.to(),
-            ch.note() != null ? "  " + ch.note() : "  skips " + ch.skipped() + ", replays " + ch.replayed());
+            ch.moves() ? "  skips " + ch.skipped() + ", replays " + ch.replayed() : "  " + ch.note());
         skipped += ch.skipped();
         replayed += ch.replayed();
       }
@@ -65,7 +65,7 @@ final class MigrateOffsetsCommand extends DatabaseCommand {
       }
       OffsetMigration.apply(c, plan, target);
       c.commit();
-      out.println("migrated " + plan.stream().filter(ch -> ch.note() == null).count() + " offset(s); now start the worker with"
+      out.println("migrated " + plan.stream().filter(OffsetMigration.Change::moves).count() + " offset(s); now start the worker with"
           + " READSIDE_WORKER_SOURCE=" + to);
       return 0;
     }

@@ -161,6 +161,31 @@ class ConsoleBrowserIT {
   }
 
   @Test
+  void aRebuildWithoutDowntimeAfterAConfirmShowsItsProgressUntilDone() {
+    String cart = TestNodes.cartInSlice("shadow-", 3);
+    for (int i = 0; i < 3; i++) {
+      add(cart, "shadow-item-" + i);
+    }
+    assertEquals(200, write.post("/carts/" + cart + "/checkout", "").status());
+    signIn();
+    waitFor(d -> cell("daily-sales", 3, "lag-events").equals("0"));
+    assertTrue(TestSql.longValue(db, "SELECT coalesce(sum(items_sold), 0) FROM read_model.daily_sales_by_slice WHERE slice = 3") >= 3);
+    long rowsBefore = TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice");
+    long addsBefore = TestSql.longValue(db, "SELECT coalesce(sum(items_sold), 0) FROM read_model.daily_sales_by_slice");
+    clickInProjection("daily-sales", "Rebuild without downtime…");
+    waitFor(d -> browser.findElement(By.id("confirm")).isDisplayed());
+    assertTrue(text("#confirm-title").contains("daily-sales without downtime"), text("#confirm-title"));
+    browser.findElement(By.id("confirm-ok")).click();
+    waitFor(d -> shadowRebuildLine("daily-sales").map(p -> "done".equals(p.getDomAttribute("data-state"))).orElse(false));
+    String line = shadowRebuildLine("daily-sales").orElseThrow().getText();
+    assertTrue(line.contains("events replayed") && line.contains("rows swapped"), line);
+    // The live table holds what it held: the rebuilt rows replaced it, nothing lost or doubled.
+    assertEquals(rowsBefore, TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice"));
+    assertEquals(addsBefore, TestSql.longValue(db, "SELECT coalesce(sum(items_sold), 0) FROM read_model.daily_sales_by_slice"));
+    waitFor(d -> text("#audit").contains("rebuild --shadow"));
+  }
+
+  @Test
   void rewindingRunsADryRunBeforeItCanBeConfirmed() {
     String cart = TestNodes.cartInSlice("rewound-", 0);
     long seq = add(cart, "a");
@@ -275,6 +300,21 @@ class ConsoleBrowserIT {
 
   private static String cell(String projection, int slice, String column) {
     return row(projection, slice).findElement(By.cssSelector("td." + column)).getText().trim();
+  }
+
+  private static java.util.Optional<WebElement> shadowRebuildLine(String projection) {
+    return browser.findElements(By.cssSelector("section.projection[data-projection='" + projection + "'] p.shadow-rebuild"))
+        .stream().findFirst();
+  }
+
+  private static void clickInProjection(String projection, String label) {
+    waitFor(d -> browser.findElements(By.cssSelector("section.projection[data-projection='" + projection + "'] div.actions button"))
+        .stream().filter(b -> b.getText().equals(label)).findFirst()
+        .map(b -> {
+          b.click();
+          return true;
+        })
+        .orElse(false));
   }
 
   private static String text(String selector) {

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * their own JVMs from the built jar. During the outage every request is answered 503 JSON within
  * 2 s (a write's outcome is "unknown"); writes succeed again within 5 s of the database's return,
  * without a restart; clients then retry what they were not told with the same Idempotency-Key, and
- * the journal holds every acknowledged command exactly once and nothing else.
+ * the journal holds every acknowledged command exactly once and nothing else. A worker (its own JVM
+ * too) projects through the outage: its instances fail while the database is away and resume by
+ * themselves, and afterwards every read-model table holds each acknowledged command exactly once.
  */
 class DatabaseOutageIT {
   private static final Duration OUTAGE = Duration.ofSeconds(20);
@@ -73,9 +75,12 @@ class DatabaseOutageIT {
       Map<String, String> env = Map.of("DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "READSIDE_SLICES", "4");
       try (JarProcess writeSide = JarProcess.start("write-side", with(env,
               "WRITE_SIDE_PORT", writePort, "CLUSTER_PORT", JarProcess.freePort()));
-          JarProcess readApi = JarProcess.start("read-api", with(env, "READ_API_PORT", readPort))) {
+          JarProcess readApi = JarProcess.start("read-api", with(env, "READ_API_PORT", readPort));
+          JarProcess worker = JarProcess.start("worker", with(env,
+              "CLUSTER_PORT", JarProcess.freePort(), "ADMIN_PORT", JarProcess.freePort(), "ADMIN_TOKEN", TestNodes.ADMIN_TOKEN))) {
         writeSide.awaitLine("write side listening on", Duration.ofSeconds(90));
         readApi.awaitLine("read API listening on", Duration.ofSeconds(90));
+        worker.awaitLine("admin listening on", Duration.ofSeconds(90));
         String write = "http://127.0.0.1:" + writePort;
         String read = "http://127.0.0.1:" + readPort;
         awaitFirstWrite(write);
@@ -171,8 +176,52 @@ class DatabaseOutageIT {
           eventsPerCart.put(((String) row.get("persistence_id")).substring("ShoppingCart|".length()), ((Number) row.get("n")).longValue());
         }
         assertEquals(acknowledgedPerCart, eventsPerCart);
+
+        // The worker went through the outage in its own JVM: it drains by itself, each command once.
+        List<Command> acknowledged = new ArrayList<>(commands.stream().flatMap(List::stream).toList());
+        acknowledged.add(new Command("warm-up", "item-0", "warm-up-key", List.of()));
+        long drainStart = System.nanoTime();
+        ReadModelAssertions.eventually(Duration.ofSeconds(90), () -> assertReadModelHoldsEachCommandOnce(db, acknowledged));
+        System.out.printf("  worker (own JVM, through the outage): read model equal to the %d acknowledged commands %.1f s after"
+            + " the last retry; %d ERROR lines in its log%n",
+            acknowledged.size(), (System.nanoTime() - drainStart) / 1e9, worker.linesBetween(down, System.nanoTime(), " ERROR ").size());
+        assertTrue(worker.isAlive(), "the worker survived the outage");
       }
     }
+  }
+
+  /**
+   * The oracle of every read model for commands that each add a new item (quantity 1, 100 cents)
+   * to an open cart: each cart's lines, its summary, and each item's quantity in carts, counted once.
+   */
+  private static void assertReadModelHoldsEachCommandOnce(DatabaseSettings db, List<Command> acknowledged) {
+    Map<String, java.util.TreeSet<String>> linesPerCart = new java.util.TreeMap<>();
+    Map<String, Long> inCartsPerItem = new java.util.TreeMap<>();
+    for (Command c : acknowledged) {
+      linesPerCart.computeIfAbsent(c.cartId(), k -> new java.util.TreeSet<>()).add(c.itemId());
+      inCartsPerItem.merge(c.itemId(), 1L, Long::sum);
+    }
+    Map<String, java.util.TreeSet<String>> lines = new java.util.TreeMap<>();
+    for (Map<String, Object> row : TestSql.rows(db,
+        "SELECT cart_id, item_id FROM read_model.cart_line WHERE quantity = 1 AND unit_price_cents = 100")) {
+      lines.computeIfAbsent((String) row.get("cart_id"), k -> new java.util.TreeSet<>()).add((String) row.get("item_id"));
+    }
+    assertEquals(linesPerCart, lines, "cart lines");
+    Map<String, String> summaries = new java.util.TreeMap<>();
+    for (Map<String, Object> row : TestSql.rows(db,
+        "SELECT cart_id, total_quantity, last_seq_nr, status FROM read_model.cart_summary")) {
+      summaries.put((String) row.get("cart_id"), row.get("total_quantity") + "/" + row.get("last_seq_nr") + "/" + row.get("status"));
+    }
+    Map<String, String> expectedSummaries = new java.util.TreeMap<>();
+    linesPerCart.forEach((cart, items) -> expectedSummaries.put(cart, items.size() + "/" + items.size() + "/open"));
+    assertEquals(expectedSummaries, summaries, "cart summaries (total quantity/last seqNr/status)");
+    Map<String, Long> inCarts = new java.util.TreeMap<>();
+    for (Map<String, Object> row : TestSql.rows(db,
+        "SELECT item_id, sum(quantity_in_carts) AS n FROM read_model.item_popularity_by_slice GROUP BY item_id")) {
+      inCarts.put((String) row.get("item_id"), ((Number) row.get("n")).longValue());
+    }
+    assertEquals(inCartsPerItem, inCarts, "item popularity (quantity in carts, per item)");
+    assertEquals(0L, TestSql.longValue(db, "SELECT count(*) FROM read_model.daily_sales_by_slice"), "no checkouts, no daily sales");
   }
 
   private void writeLoad(String base, int writer, AtomicBoolean loadOn, List<Command> commands) {

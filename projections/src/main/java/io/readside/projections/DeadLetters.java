@@ -1,39 +1,22 @@
 package io.readside.projections;
 
-import io.readside.events.CartEvent;
 import io.readside.platform.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The only class that touches readside_dead_letter: parking, listing, retrying, discarding. */
+/**
+ * The owner of readside_dead_letter (every write to it is here, and the reads too): parking,
+ * listing, retrying, discarding.
+ */
 public final class DeadLetters {
   private DeadLetters() {}
-
-  public record DeadLetter(
-      long id,
-      String projection,
-      int slice,
-      long offset,
-      String persistenceId,
-      long seqNr,
-      String eventType,
-      Object event,
-      String error,
-      Long blockedBy,
-      String status,
-      int attempts,
-      Instant firstFailureAt,
-      Instant lastFailureAt) {}
 
   /** For each given cart that has a parked event in this projection, the id of its first one. */
   static Map<String, Long> parkedHeads(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
@@ -71,14 +54,47 @@ public final class DeadLetters {
       ps.setArray(2, c.createArrayOf("text", pids));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          discarded.add(rs.getString(1) + "#" + rs.getLong(2));
+          discarded.add(key(rs.getString(1), rs.getLong(2)));
         }
       }
     }
     if (discarded.isEmpty()) {
       return events;
     }
-    return events.stream().filter(e -> !discarded.contains(e.persistenceId() + "#" + e.seqNr())).toList();
+    return events.stream().filter(e -> !discarded.contains(key(e.persistenceId(), e.seqNr()))).toList();
+  }
+
+  /** How an event is named in the sets below: its cart's persistence id and its sequence number. */
+  public static String key(String persistenceId, long seqNr) {
+    return persistenceId + "#" + seqNr;
+  }
+
+  /** An event of a slice that the live rows leave out, because it is parked or was discarded. */
+  public record LeftOut(long id, long offset, String persistenceId, long seqNr, DeadLetter.Status status) {
+    public String key() {
+      return DeadLetters.key(persistenceId, seqNr);
+    }
+  }
+
+  /** The slice's events the projection's live rows leave out (parked or discarded), oldest dead letter first. */
+  public static List<LeftOut> leftOut(Connection c, String projection, int slice) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            SELECT id, event_offset, persistence_id, seq_nr, status FROM readside_dead_letter
+             WHERE projection_name = ? AND slice = ? AND status IN ('parked', 'discarded')
+             ORDER BY id
+            """)) {
+      ps.setString(1, projection);
+      ps.setInt(2, slice);
+      List<LeftOut> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new LeftOut(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), DeadLetter.Status.ofStored(rs.getString(5))));
+        }
+      }
+      return out;
+    }
   }
 
   static long park(Connection c, String projection, int slice, SequencedEvent e, String error, Long blockedBy)
@@ -110,12 +126,13 @@ public final class DeadLetters {
     }
   }
 
-  public static List<DeadLetter> list(Connection c, Optional<String> status, int limit) throws SQLException {
+  public static List<DeadLetter> list(Connection c, Optional<DeadLetter.Status> status, int limit) throws SQLException {
+    String stored = status.map(DeadLetter.Status::stored).orElse(null);
     try (PreparedStatement ps =
         c.prepareStatement(
             SELECT + " WHERE (?::text IS NULL OR status = ?) ORDER BY id DESC LIMIT ?")) {
-      ps.setString(1, status.orElse(null));
-      ps.setString(2, status.orElse(null));
+      ps.setString(1, stored);
+      ps.setString(2, stored);
       ps.setInt(3, limit);
       return read(ps);
     }
@@ -139,10 +156,11 @@ public final class DeadLetters {
     }
   }
 
-  public static void resolve(Connection c, List<Long> ids, String status) throws SQLException {
+  /** Marks parked events retried or discarded. */
+  public static void resolve(Connection c, List<Long> ids, DeadLetter.Status status) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE readside_dead_letter SET status = ?, resolved_at = now() WHERE id = ANY (?)")) {
-      ps.setString(1, status);
+      ps.setString(1, status.stored());
       ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
       ps.executeUpdate();
     }
@@ -161,6 +179,13 @@ public final class DeadLetters {
     }
   }
 
+  /** Forgets every dead letter of every projection (the benchmark's reset, with every projection emptied). */
+  public static void deleteAll(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM readside_dead_letter")) {
+      ps.executeUpdate();
+    }
+  }
+
   public static void recordFailure(Connection c, long id, String error) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -171,45 +196,15 @@ public final class DeadLetters {
     }
   }
 
-  public static SequencedEvent toEvent(DeadLetter d) {
-    Class<?> type =
-        Arrays.stream(CartEvent.class.getPermittedSubclasses())
-            .filter(k -> k.getSimpleName().equals(d.eventType()))
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("unknown event type " + d.eventType()));
-    Object json = d.event();
-    if (json instanceof Map<?, ?> fields && !fields.containsKey("idempotencyKey")) {
-      // Parked before events carried the client's Idempotency-Key: it had none.
-      Map<Object, Object> withKey = new java.util.LinkedHashMap<>(fields);
-      withKey.put("idempotencyKey", null);
-      json = withKey;
-    }
-    CartEvent event = (CartEvent) Json.MAPPER.convertValue(json, type);
-    return new SequencedEvent(d.offset(), d.persistenceId(), d.seqNr(), event);
-  }
-
-  private static final String SELECT =
-      """
-      SELECT id, projection_name, slice, event_offset, persistence_id, seq_nr, event_type, event::text, error,
-             blocked_by, status, attempts, first_failure_at, last_failure_at
-        FROM readside_dead_letter
-      """;
+  private static final String SELECT = "SELECT " + DeadLetter.COLUMNS + " FROM readside_dead_letter";
 
   private static List<DeadLetter> read(PreparedStatement ps) throws SQLException {
     List<DeadLetter> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(
-            new DeadLetter(
-                rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
-                rs.getString(7), Json.parse(rs.getString(8)), rs.getString(9), (Long) rs.getObject(10), rs.getString(11),
-                rs.getInt(12), instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14))));
+        out.add(DeadLetter.of(rs));
       }
     }
     return out;
-  }
-
-  private static Instant instant(Timestamp ts) {
-    return ts == null ? null : ts.toInstant();
   }
 }

@@ -6,13 +6,14 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * A read model fed from the cart journal: its ProjectionId name, the repository that folds a group
- * of a slice's events into its tables, the table whose rows belong to a slice (so one slice can be
- * rebuilt alone), and whether replaying events it has applied already is harmless (then it may be
- * rewound; otherwise only rebuilt). {@code tables} are the read_model tables its writer fills,
- * named unqualified as the writer names them; {@code verify} replays into copies of them and
- * compares each with the live one. {@code scratchTables} are written too but not compared (what
- * they hold depends on when, not on what: cart-summary's gaps record when a hole was seen).
+ * A read model fed from the cart journal: its ProjectionId name, the writer (a pure handler and
+ * its repository, {@link SliceWriter#of}) that turns a group of a slice's events into its tables,
+ * the table whose rows belong to a slice (so one slice can be rebuilt alone), and whether
+ * replaying events it has applied already is harmless (then it may be rewound; otherwise only
+ * rebuilt). {@code tables} are the read_model tables its writer fills, named unqualified as the
+ * writer names them; {@code verify} replays into copies of them and compares each with the live
+ * one. {@code scratchTables} are written too but not compared (what they hold depends on when,
+ * not on what: cart-summary's gaps record when a hole was seen).
  */
 public record ReadModelProjection(
     String name, SliceWriter writer, String sliceTable, boolean replaySafe, List<String> tables, List<String> scratchTables) {

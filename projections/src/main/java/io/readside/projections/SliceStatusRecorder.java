@@ -2,7 +2,6 @@ package io.readside.projections;
 
 import io.readside.events.CartEvent;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes to readside_projection_slice where each instance runs (from the moment its actor starts
+ * Records in readside_projection_slice (through {@link SliceStatusTable}) where each instance runs (from the moment its actor starts
  * until it stops, paused or not), a heartbeat while it does, and its last error, so the admin
  * status is computed from the database and stays right when an instance or a whole worker is
  * gone. Writes happen in order on one thread, off the streams.
@@ -76,11 +75,8 @@ public final class SliceStatusRecorder {
     CompletableFuture<Done> done = new CompletableFuture<>();
     closed = true;
     writer.execute(() -> {
-      try (Connection c = pool.getConnection();
-          PreparedStatement ps = c.prepareStatement(
-              "UPDATE readside_projection_slice SET stopped_at = now(), heartbeat_at = NULL WHERE node = ? AND stopped_at IS NULL")) {
-        ps.setString(1, node);
-        ps.executeUpdate();
+      try (Connection c = pool.getConnection()) {
+        SliceStatusTable.nodeStopped(c, node);
       } catch (SQLException e) {
         log.warn("could not record this node's instances as stopped: {}", e.getMessage());
       } finally {
@@ -117,7 +113,7 @@ public final class SliceStatusRecorder {
     return Behaviors.setup(
         ctx -> {
           running.add(id);
-          write(id, "node = ?, started_at = now(), heartbeat_at = now(), stopped_at = NULL", node);
+          onWriter("status of " + id, c -> SliceStatusTable.started(c, id, node));
           watcher.tell(new Watch(id, ctx.getSelf()));
           return instance;
         });
@@ -138,7 +134,7 @@ public final class SliceStatusRecorder {
                     })
                     .onMessage(Stopped.class, st -> {
                       running.remove(st.id());
-                      write(st.id(), "stopped_at = now(), heartbeat_at = NULL", null);
+                      onWriter("status of " + st.id(), c -> SliceStatusTable.stopped(c, st.id()));
                       return Behaviors.same();
                     })
                     .build())
@@ -153,7 +149,7 @@ public final class SliceStatusRecorder {
 
       @Override
       public void failed(ProjectionId id, Throwable cause) {
-        write(id, "last_error = ?, last_error_at = now()", GroupHandler.describe(cause));
+        recordError(id, cause);
       }
 
       @Override
@@ -170,7 +166,7 @@ public final class SliceStatusRecorder {
 
       @Override
       public void error(ProjectionId id, E envelope, Throwable cause, HandlerRecoveryStrategy strategy) {
-        write(id, "last_error = ?, last_error_at = now()", GroupHandler.describe(cause));
+        recordError(id, cause);
       }
     };
   }
@@ -184,20 +180,12 @@ public final class SliceStatusRecorder {
     if (ids.isEmpty()) {
       return;
     }
-    onWriter("heartbeat", c -> {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              """
-              UPDATE readside_projection_slice s SET node = ?, heartbeat_at = now()
-                FROM unnest(?::text[], ?::text[]) AS r(name, key)
-               WHERE s.projection_name = r.name AND s.projection_key = r.key
-              """)) {
-        ps.setString(1, node);
-        ps.setArray(2, c.createArrayOf("text", ids.stream().map(ProjectionId::name).toArray()));
-        ps.setArray(3, c.createArrayOf("text", ids.stream().map(ProjectionId::key).toArray()));
-        ps.executeUpdate();
-      }
-    });
+    onWriter("heartbeat", c -> SliceStatusTable.heartbeat(c, node, ids));
+  }
+
+  private void recordError(ProjectionId id, Throwable cause) {
+    String error = GroupHandler.describe(cause);
+    onWriter("status of " + id, c -> SliceStatusTable.failed(c, id, error));
   }
 
   @FunctionalInterface
@@ -223,28 +211,5 @@ public final class SliceStatusRecorder {
     } catch (RejectedExecutionException stopping) {
       log.debug("not recording {}: the node is stopping", what);
     }
-  }
-
-  /** Upserts the slice's row and sets the given columns; {@code value} binds the one parameter, if any. */
-  private void write(ProjectionId id, String assignments, String value) {
-    onWriter("status of " + id, c -> {
-      try (PreparedStatement ensure =
-              c.prepareStatement(
-                  "INSERT INTO readside_projection_slice (projection_name, projection_key) VALUES (?, ?) ON CONFLICT DO NOTHING");
-          PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE readside_projection_slice SET " + assignments + " WHERE projection_name = ? AND projection_key = ?")) {
-        ensure.setString(1, id.name());
-        ensure.setString(2, id.key());
-        ensure.executeUpdate();
-        int i = 1;
-        if (assignments.contains("?")) {
-          update.setString(i++, value);
-        }
-        update.setString(i++, id.name());
-        update.setString(i, id.key());
-        update.executeUpdate();
-      }
-    });
   }
 }

@@ -4,12 +4,14 @@ import com.typesafe.config.Config;
 import io.readside.platform.HttpServers;
 import io.readside.platform.NodeMetrics;
 import io.readside.projections.ReadModelProjection;
+import io.readside.projections.Worker;
 import java.util.List;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 
 /** Starts the admin HTTP endpoint of a worker node. */
@@ -27,13 +29,21 @@ public final class Admin {
       ActorSystem<?> system, Settings settings, DataSource pool, List<ReadModelProjection> projections, int slices) {
     AdminToken token = AdminToken.of(settings.token());
     Executor executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("readside.admin.dispatcher"));
-    ProjectionOperations operations = new ProjectionOperations(system, pool, slices, executor);
-    ProjectionVerify verify = new ProjectionVerify(pool::getConnection, SerializationExtension.get(system.classicSystem()), operations.source());
-    ShadowRebuild shadowRebuild =
-        new ShadowRebuild(operations, pool, new SliceJournal(SerializationExtension.get(system.classicSystem())),
-            new ShadowRebuildProgress(pool, system.address().toString()));
+    Worker.Source source = Worker.Source.fromConfig(system.settings().config());
+    Serialization serialization = SerializationExtension.get(system.classicSystem());
+    Transactions tx = new Transactions(pool);
+    SliceOperations operations = new SliceOperations(tx, slices, executor);
+    SlicePause pause = new SlicePause(system, tx);
+    ProjectionRoutes.Operations routed = new ProjectionRoutes.Operations(
+        operations,
+        new PauseResume(operations, pause),
+        new SliceRebuild(operations, pause),
+        new Rewind(operations, pause, source),
+        new ShadowRebuild(operations, pause, new SliceJournal(serialization), new ShadowRebuildProgress(pool, system.address().toString()), source),
+        new ProjectionVerify(pool::getConnection, serialization, source));
     LagGauges.start(system, NodeMetrics.get(system).registry());
     return HttpServers.bind(
-        system, settings.host(), settings.port(), new AdminRoutes(token, projections, slices, operations, verify, shadowRebuild, executor).route());
+        system, settings.host(), settings.port(),
+        new AdminRoutes(token, projections, slices, source.configName, routed, new BlockingWork(executor)).route());
   }
 }

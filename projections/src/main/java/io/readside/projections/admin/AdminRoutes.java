@@ -3,7 +3,6 @@ package io.readside.projections.admin;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -14,23 +13,15 @@ import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout
 import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.readside.platform.BadRequest;
 import io.readside.platform.Json;
-import io.readside.platform.JsonBodies;
+import io.readside.projections.DeadLetter;
 import io.readside.projections.DeadLetters;
-import io.readside.projections.Projections;
 import io.readside.projections.ReadModelProjection;
-import io.readside.projections.admin.ProjectionOperations.RewindTarget;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -38,7 +29,11 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The worker's admin HTTP interface. Every /admin route needs the bearer token; /console is the static page over them. */
+/**
+ * The worker's admin HTTP interface. Every /admin route needs the bearer token; /console is the
+ * static page over them. Per projection: {@link ProjectionRoutes}; here the status, the audit and
+ * the dead letters.
+ */
 final class AdminRoutes {
   /** shadowRebuild: the projection's last shadow rebuild (null when it never had one). */
   record ProjectionStatus(
@@ -49,36 +44,30 @@ final class AdminRoutes {
 
   record Listing<T>(List<T> items) {}
 
+  /** Operations on stopped instances wait for ProjectionManagement's timeouts; give them time. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+
   private final AdminToken token;
   private final List<ReadModelProjection> projections;
   private final int slices;
-  private final ProjectionOperations operations;
+  private final String source;
+  private final Transactions tx;
   private final DeadLetterOperations deadLetters;
-  private final Executor executor;
-  private final ProjectionVerify verify;
-  private final ShadowRebuild shadowRebuild;
+  private final ProjectionRoutes projectionRoutes;
+  private final BlockingWork blocking;
 
   AdminRoutes(
-      AdminToken token, List<ReadModelProjection> projections, int slices, ProjectionOperations operations,
-      ProjectionVerify verify, ShadowRebuild shadowRebuild, Executor executor) {
+      AdminToken token, List<ReadModelProjection> projections, int slices, String source, ProjectionRoutes.Operations operations,
+      BlockingWork blocking) {
     this.token = token;
-    this.shadowRebuild = shadowRebuild;
-    this.verify = verify;
     this.projections = projections;
     this.slices = slices;
-    this.operations = operations;
-    this.deadLetters = new DeadLetterOperations(operations, projections);
-    this.executor = executor;
+    this.source = source;
+    this.tx = operations.slices().tx();
+    this.deadLetters = new DeadLetterOperations(operations.slices(), projections);
+    this.projectionRoutes = new ProjectionRoutes(projections, operations, blocking);
+    this.blocking = blocking;
   }
-
-  /** The largest offset a JSON client holds exactly (2^53 - 1); journal orderings stay far below. */
-  static final long MAX_OFFSET = 9_007_199_254_740_991L;
-  private static final Instant FIRST_INSTANT = Instant.parse("1970-01-01T00:00:00Z");
-  private static final Instant PAST_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
-  private static final java.util.regex.Pattern SMALL_NUMBER = java.util.regex.Pattern.compile("[0-9]{1,9}");
-
-  /** Operations on stopped instances wait for ProjectionManagement's timeouts; give them time. */
-  static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(120);
 
   Route route() {
     return respondWithHeaders(AdminConsole.SECURITY_HEADERS, () -> concat(AdminConsole.route(), api()));
@@ -86,74 +75,33 @@ final class AdminRoutes {
 
   private Route api() {
     return withRequestTimeout(REQUEST_TIMEOUT, () -> pathPrefix("admin", () -> authenticated(tokenId -> concat(
-        path("projections", () -> get(() -> run(this::status))),
-        pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes(name, tokenId))),
-        path(segment("audit").slash("completeness"), () -> get(() -> run(() -> Json.ok(operations.inTransaction(CompletenessAudit::run))))),
+        path("projections", () -> get(() -> blocking.run(this::status))),
+        pathPrefix("projections", () -> pathPrefix(segment(), name -> projectionRoutes.route(name, tokenId))),
+        path(segment("audit").slash("completeness"), () -> get(() -> blocking.run(() -> Json.ok(tx.inTransaction(CompletenessAudit::run))))),
         path("audit", () -> get(() -> parameterOptional("limit", limit -> {
-          int n = limit(limit, 100, 1000);
-          return run(() -> Json.ok(new Listing<>(operations.inTransaction(c -> AdminAudit.list(c, n)))));
+          int n = AdminParameters.limit(limit, 100, 1000);
+          return blocking.run(() -> Json.ok(new Listing<>(tx.inTransaction(c -> AdminAudit.list(c, n)))));
         }))),
         path("dead-letters", () -> get(() -> parameterOptional("status", status -> parameterOptional("limit", limit -> {
-          Optional<String> s = status.filter(v -> !v.equals("all"));
-          if (s.isPresent() && !Set.of("parked", "retried", "discarded").contains(s.get())) {
-            throw new BadRequest("invalid_parameter", "status must be parked, retried, discarded or all, got '" + s.get() + "'");
-          }
-          int n = limit(limit, 100, 1000);
-          return run(() -> Json.ok(new Listing<>(operations.inTransaction(c -> DeadLetters.list(c, s, n)))));
+          Optional<DeadLetter.Status> s = AdminParameters.deadLetterStatus(status);
+          int n = AdminParameters.limit(limit, 100, 1000);
+          return blocking.run(() -> Json.ok(new Listing<>(tx.inTransaction(c -> DeadLetters.list(c, s, n)))));
         })))),
         pathPrefix("dead-letters", () -> pathPrefix(longSegment(), id -> concat(
-            path("retry", () -> post(() -> run(() -> Json.ok(deadLetters.retry(id, tokenId))))),
-            path("discard", () -> post(() -> run(() -> Json.ok(deadLetters.discard(id, tokenId))))))))))));
-  }
-
-  private Route projectionRoutes(String name, String tokenId) {
-    Optional<ReadModelProjection> found = Projections.named(projections, name);
-    if (found.isEmpty()) {
-      return complete(Json.error(StatusCodes.NOT_FOUND, "unknown_projection",
-          "no projection " + name + "; known: " + String.join(", ", projections.stream().map(ReadModelProjection::name).toList())));
-    }
-    ReadModelProjection projection = found.get();
-    return parameterOptional("slice", sliceRaw -> {
-      Optional<Integer> slice = sliceRaw.map(AdminRoutes::parseSlice);
-      return concat(
-          path("verify", () -> get(() -> run(() -> Json.ok(verify.run(projection, operations.slices(slice), ProjectionVerify.Progress.NONE))))),
-          path("shadow-rebuild", () -> get(() -> run(() -> operations.inTransaction(c -> ShadowRebuildProgress.read(c, projection.name()))
-              .map(Json::ok)
-              .orElseGet(() -> Json.error(StatusCodes.NOT_FOUND, "not_found", projection.name() + " has had no shadow rebuild"))))),
-          post(() -> concat(
-          path("pause", () -> run(() -> Json.ok(operations.pause(projection, slice, tokenId)))),
-          path("resume", () -> run(() -> Json.ok(operations.resume(projection, slice, tokenId)))),
-          path("rebuild", () -> parameterOptional("shadow", shadow -> {
-            if (shadow.isPresent() && !Set.of("true", "false").contains(shadow.get())) {
-              throw new BadRequest("invalid_parameter", "shadow must be true or false, got '" + shown(shadow.get()) + "'");
-            }
-            if (shadow.filter("true"::equals).isEmpty()) {
-              return run(() -> Json.ok(operations.rebuild(projection, slice, tokenId)));
-            }
-            if (slice.isPresent()) {
-              throw new BadRequest("invalid_parameter", "a shadow rebuild replaces every slice at once; leave out slice");
-            }
-            // Builds in the background: 202 with the progress, then GET .../shadow-rebuild or the status.
-            return run(() -> Json.response(StatusCodes.ACCEPTED, shadowRebuild.start(projection, tokenId)));
-          })),
-          path("rewind", () -> JsonBodies.jsonBody(JsonNode.class, body -> {
-            RewindTarget target = rewindTarget(body);
-            boolean dryRun = body.has("dryRun") && dryRun(body.get("dryRun"));
-            return run(() -> Json.ok(operations.rewind(projection, target, dryRun, slice, tokenId)));
-          })))));
-    });
+            path("retry", () -> post(() -> blocking.run(() -> Json.ok(deadLetters.retry(id, tokenId))))),
+            path("discard", () -> post(() -> blocking.run(() -> Json.ok(deadLetters.discard(id, tokenId))))))))))));
   }
 
   private HttpResponse status() throws Exception {
     List<ProjectionStatusQuery.SliceStatus> all =
-        operations.inTransaction(c -> ProjectionStatusQuery.all(c, projections.stream().map(ReadModelProjection::name).toList(), slices));
+        tx.inTransaction(c -> ProjectionStatusQuery.all(c, projections.stream().map(ReadModelProjection::name).toList(), slices));
     List<ProjectionStatus> grouped = new ArrayList<>();
     for (ReadModelProjection p : projections) {
-      ShadowRebuildProgress.Report shadow = operations.inTransaction(c -> ShadowRebuildProgress.read(c, p.name())).orElse(null);
+      ShadowRebuildProgress.Report shadow = tx.inTransaction(c -> ShadowRebuildProgress.read(c, p.name())).orElse(null);
       grouped.add(new ProjectionStatus(p.name(), p.replaySafe(), all.stream().filter(s -> s.projection().equals(p.name())).toList(), shadow));
     }
-    HorizonHold hold = operations.inTransaction(HorizonHold::read);
-    return Json.ok(new Status(Instant.now(), operations.source().configName, hold, grouped));
+    HorizonHold hold = tx.inTransaction(HorizonHold::read);
+    return Json.ok(new Status(Instant.now(), source, hold, grouped));
   }
 
   private Route authenticated(Function<String, Route> inner) {
@@ -167,109 +115,5 @@ final class AdminRoutes {
           Json.error(StatusCodes.UNAUTHORIZED, "unauthorized", why)
               .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "readside-admin"))));
     });
-  }
-
-  @FunctionalInterface
-  private interface Work {
-    HttpResponse run() throws Exception;
-  }
-
-  /** Admin work is blocking (JDBC, waiting on instances): off Pekko's threads, errors as JSON. */
-  private Route run(Work work) {
-    CompletableFuture<HttpResponse> response =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return work.run();
-              } catch (ProjectionOperations.Refused e) {
-                return Json.error(e.code.equals("not_found") ? StatusCodes.NOT_FOUND : StatusCodes.CONFLICT, e.code, e.getMessage());
-              } catch (BadRequest e) {
-                return Json.error(StatusCodes.BAD_REQUEST, e.code(), e.getMessage());
-              } catch (RuntimeException e) {
-                if (e.getCause() instanceof ProjectionOperations.Refused r) {
-                  return Json.error(StatusCodes.CONFLICT, r.code, r.getMessage());
-                }
-                throw e;
-              } catch (Exception e) {
-                throw new CompletionException(e);
-              }
-            },
-            executor);
-    return onSuccess(response, r -> complete(r));
-  }
-
-  private static RewindTarget rewindTarget(JsonNode body) {
-    if (!body.isObject()) {
-      throw new BadRequest("invalid_body", "the body must be a JSON object");
-    }
-    body.fieldNames().forEachRemaining(f -> {
-      if (!Set.of("toOffset", "toTimestamp", "dryRun").contains(f)) {
-        throw new BadRequest("invalid_body", "unknown field " + f + "; expected toOffset or toTimestamp, and dryRun");
-      }
-    });
-    boolean hasOffset = body.has("toOffset");
-    if (hasOffset == body.has("toTimestamp")) {
-      throw new BadRequest("invalid_body", "give exactly one of toOffset (a journal ordering) or toTimestamp (ISO-8601)");
-    }
-    if (hasOffset) {
-      JsonNode offset = body.get("toOffset");
-      if (!offset.isIntegralNumber() || !offset.canConvertToLong() || offset.asLong() < 0 || offset.asLong() > MAX_OFFSET) {
-        throw new BadRequest("invalid_body", "toOffset must be a whole number from 0 to " + MAX_OFFSET + ", got " + shown(offset));
-      }
-      return new RewindTarget.ToOffset(offset.asLong());
-    }
-    JsonNode timestamp = body.get("toTimestamp");
-    try {
-      if (timestamp.isTextual()) {
-        Instant instant = Instant.parse(timestamp.asText());
-        if (!instant.isBefore(FIRST_INSTANT) && instant.isBefore(PAST_LAST_INSTANT)) {
-          return new RewindTarget.ToTimestamp(instant);
-        }
-      }
-    } catch (DateTimeParseException e) {
-      // the same message as an instant out of range
-    }
-    throw new BadRequest("invalid_body",
-        "toTimestamp must be an ISO-8601 instant from 1970 to 9999 like 2026-11-30T10:00:00Z, got " + shown(timestamp));
-  }
-
-  private static String shown(JsonNode value) {
-    String text = value.toString();
-    return text.length() > 100 ? text.substring(0, 100) + "..." : text;
-  }
-
-  private static boolean dryRun(JsonNode node) {
-    if (!node.isBoolean()) {
-      throw new BadRequest("invalid_body", "dryRun must be true or false, got " + node);
-    }
-    return node.asBoolean();
-  }
-
-  /** ASCII digits only (Integer.parseInt also takes "+3" and non-ASCII digits); the range is checked by the operations. */
-  private static int parseSlice(String raw) {
-    if (!SMALL_NUMBER.matcher(raw).matches()) {
-      throw new BadRequest("invalid_parameter", "slice must be a whole number, got '" + shown(raw) + "'");
-    }
-    return Integer.parseInt(raw);
-  }
-
-  private static int limit(Optional<String> raw, int fallback, int max) {
-    if (raw.isEmpty()) {
-      return fallback;
-    }
-    if (SMALL_NUMBER.matcher(raw.get()).matches()) {
-      int n = Integer.parseInt(raw.get());
-      if (n >= 1 && n <= max) {
-        return n;
-      }
-    }
-    throw new BadRequest("invalid_parameter", "limit must be from 1 to " + max + ", got '" + shown(raw.get()) + "'");
-  }
-
-  private static String shown(String raw) {
-    String printable = raw.codePoints().limit(100)
-        .collect(StringBuilder::new, (b, c) -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)), StringBuilder::append)
-        .toString();
-    return raw.length() > 100 ? printable + "..." : printable;
   }
 }

@@ -30,6 +30,9 @@ public final class LagReadinessCheck implements Supplier<CompletionStage<Boolean
     this.horizonSource = Worker.Source.fromConfig(system.settings().config()) == Worker.Source.HORIZON;
   }
 
+  /** The lags and, with the horizon source, what holds the horizon back (null otherwise). */
+  private record Reading(List<ProjectionStatusQuery.SliceLag> lags, HorizonHold hold) {}
+
   @Override
   public CompletionStage<Boolean> get() {
     Set<ProjectionId> here = SliceStatusRecorder.onNode(system).map(SliceStatusRecorder::runningHere).orElse(Set.of());
@@ -40,15 +43,14 @@ public final class LagReadinessCheck implements Supplier<CompletionStage<Boolean
     CompletableFuture<HorizonHold> hold = horizonSource
         ? cache.horizonHold().toCompletableFuture()
         : CompletableFuture.completedFuture(null);
-    cache.current().thenCombine(hold, (lags, h) -> new Object[] {lags, h}).whenComplete((both, error) -> {
+    cache.current().thenCombine(hold, Reading::new).whenComplete((reading, error) -> {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         ready.completeExceptionally(new IllegalStateException("projection lag unknown: " + cause.getMessage(), cause));
         return;
       }
-      @SuppressWarnings("unchecked")
-      List<ProjectionStatusQuery.SliceLag> lags = (List<ProjectionStatusQuery.SliceLag>) both[0];
-      HorizonHold h = (HorizonHold) both[1];
+      List<ProjectionStatusQuery.SliceLag> lags = reading.lags();
+      HorizonHold h = reading.hold();
       List<String> behind = new java.util.ArrayList<>(lags.stream()
           .filter(s -> !s.paused() && s.lagSeconds() > maxSeconds && here.contains(ProjectionId.of(s.projection(), s.tag())))
           .map(s -> String.format("%s slice %d is %.1f s behind", s.projection(), s.slice(), s.lagSeconds()))

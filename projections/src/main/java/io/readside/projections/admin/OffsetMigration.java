@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.pekko.projection.ProjectionId;
 
 /**
  * Converts stored offsets between the two event sources (readside.worker.source), with the worker
@@ -31,7 +34,8 @@ public final class OffsetMigration {
 
   public enum Target { HORIZON, EVENTS_BY_TAG }
 
-  public record Change(String projection, String tag, String from, String to, long skipped, long replayed, String note) {}
+  /** moves: whether the offset is rewritten; when not, the note says why (already of the target kind). */
+  public record Change(String projection, String tag, String from, String to, long skipped, long replayed, boolean moves, String note) {}
 
   public static List<Change> plan(Connection c, Target target) throws SQLException {
     List<Change> out = new ArrayList<>();
@@ -48,7 +52,7 @@ public final class OffsetMigration {
         } else if (target == Target.EVENTS_BY_TAG && manifest.equals("STR")) {
           out.add(toEventsByTag(c, projection, tag, HorizonOffset.parse(offset)));
         } else {
-          out.add(new Change(projection, tag, offset, offset, 0, 0, "unchanged (already " + manifest + ")"));
+          out.add(new Change(projection, tag, offset, offset, 0, 0, false, "unchanged (already " + manifest + ")"));
         }
       }
     }
@@ -71,7 +75,7 @@ public final class OffsetMigration {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         String to = rs.getString(1) == null ? HorizonOffset.START.toString() : HorizonOffset.format(Long.parseLong(rs.getString(1)), rs.getLong(2));
-        return new Change(projection, tag, Long.toString(ordering), to, rs.getLong(3), 0, null);
+        return new Change(projection, tag, Long.toString(ordering), to, rs.getLong(3), 0, true, null);
       }
     }
   }
@@ -96,29 +100,23 @@ public final class OffsetMigration {
       ps.setLong(7, h.ordering());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new Change(projection, tag, h.toString(), Long.toString(rs.getLong(1)), 0, rs.getLong(2), null);
+        return new Change(projection, tag, h.toString(), Long.toString(rs.getLong(1)), 0, rs.getLong(2), true, null);
       }
     }
   }
 
   /** Writes the planned offsets (in the caller's transaction). */
   public static void apply(Connection c, List<Change> changes, Target target) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        UPDATE pekko_projection_offset_store SET current_offset = ?, manifest = ?, last_updated = ?
-         WHERE projection_name = ? AND projection_key = ?""")) {
-      for (Change change : changes) {
-        if (change.note() != null) {
-          continue;
-        }
-        ps.setString(1, change.to());
-        ps.setString(2, target == Target.HORIZON ? "STR" : "SEQ");
-        ps.setLong(3, System.currentTimeMillis());
-        ps.setString(4, change.projection());
-        ps.setString(5, change.tag());
-        ps.addBatch();
+    Map<ProjectionId, SlicePosition> positions = new LinkedHashMap<>();
+    for (Change change : changes) {
+      if (change.moves()) {
+        positions.put(ProjectionId.of(change.projection(), change.tag()), switch (target) {
+          case HORIZON -> new SlicePosition.Horizon(HorizonOffset.parse(change.to()));
+          case EVENTS_BY_TAG -> new SlicePosition.Ordering(Long.parseLong(change.to()));
+        });
       }
-      ps.executeBatch();
     }
+    OffsetStore.replacePositions(c, positions);
   }
 
   /** Instances whose heartbeat is fresh: the migration needs the worker stopped. */

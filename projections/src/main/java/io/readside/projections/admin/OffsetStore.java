@@ -4,14 +4,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.projection.ProjectionId;
 
 /**
- * Direct access to pekko-projection-jdbc's offset and management rows, so operations work when
- * an instance is not running. Offsets of eventsByTag are journal orderings (manifest SEQ).
+ * The owner of pekko-projection-jdbc's offset and management rows (pekko_projection_offset_store,
+ * pekko_projection_management) in Readside's code: every write outside the library is here, so
+ * operations work when an instance is not running. Offsets of eventsByTag are journal orderings
+ * (manifest SEQ), of the horizon source "tx_id:ordering" (STR).
  */
-final class OffsetStore {
+public final class OffsetStore {
   private OffsetStore() {}
 
   /** The journal ordering of the slice's offset, of either kind (a horizon offset's ordering part). */
@@ -52,10 +55,6 @@ final class OffsetStore {
 
   /** Stores a position as its source stores it: an ordering as SEQ, a horizon offset as STR "tx_id:ordering". */
   static void setPosition(Connection c, ProjectionId id, SlicePosition position) throws SQLException {
-    String manifest = switch (position) {
-      case SlicePosition.Ordering o -> "SEQ";
-      case SlicePosition.Horizon h -> "STR";
-    };
     try (PreparedStatement ps =
         c.prepareStatement(
             """
@@ -69,46 +68,9 @@ final class OffsetStore {
       ps.setString(1, id.name());
       ps.setString(2, id.key());
       ps.setString(3, position.text());
-      ps.setString(4, manifest);
+      ps.setString(4, manifest(position));
       ps.setLong(5, System.currentTimeMillis());
       ps.executeUpdate();
-    }
-  }
-
-  /**
-   * The horizon position to rewind to so that every row of the tag with an ordering above
-   * {@code ordering} is replayed: just before the first such row in (tx_id, ordering) order (a
-   * few rows at or below the ordering that sort after it are replayed too, harmless where rewind
-   * is allowed). Empty when no row is above the ordering.
-   */
-  static Optional<SlicePosition> horizonBefore(Connection c, String tag, long ordering) throws SQLException {
-    String firstTx;
-    long firstOrdering;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT tx_id::text, event_id FROM event_tag WHERE tag = ? AND event_id > ? ORDER BY tx_id, event_id LIMIT 1")) {
-      ps.setString(1, tag);
-      ps.setLong(2, ordering);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        firstTx = rs.getString(1);
-        firstOrdering = rs.getLong(2);
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        """
-        SELECT tx_id::text, event_id FROM event_tag WHERE tag = ? AND (tx_id, event_id) < (CAST(? AS xid8), ?)
-         ORDER BY tx_id DESC, event_id DESC LIMIT 1
-        """)) {
-      ps.setString(1, tag);
-      ps.setString(2, firstTx);
-      ps.setLong(3, firstOrdering);
-      try (ResultSet rs = ps.executeQuery()) {
-        return Optional.of(rs.next()
-            ? new SlicePosition.Horizon(new io.readside.projections.HorizonOffset(Long.parseLong(rs.getString(1)), rs.getLong(2)))
-            : new SlicePosition.Horizon(io.readside.projections.HorizonOffset.START));
-      }
     }
   }
 
@@ -148,44 +110,34 @@ final class OffsetStore {
     }
   }
 
-  /** Events of a tag in (after, upTo]. */
-  static long eventsBetween(Connection c, String tag, long after, long upTo) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT count(*) FROM event_tag WHERE tag = ? AND event_id > ? AND event_id <= ?")) {
-      ps.setString(1, tag);
-      ps.setLong(2, after);
-      ps.setLong(3, upTo);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+  /** Rewrites stored offsets in place, each as its source stores it (an offset migration, the worker stopped). */
+  static void replacePositions(Connection c, Map<ProjectionId, SlicePosition> positions) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        UPDATE pekko_projection_offset_store SET current_offset = ?, manifest = ?, last_updated = ?
+         WHERE projection_name = ? AND projection_key = ?""")) {
+      for (Map.Entry<ProjectionId, SlicePosition> e : positions.entrySet()) {
+        ps.setString(1, e.getValue().text());
+        ps.setString(2, manifest(e.getValue()));
+        ps.setLong(3, System.currentTimeMillis());
+        ps.setString(4, e.getKey().name());
+        ps.setString(5, e.getKey().key());
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 
-  static long head(Connection c, String tag) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(max(event_id), 0) FROM event_tag WHERE tag = ?")) {
-      ps.setString(1, tag);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+  /** Forgets every offset of every projection (the benchmark's reset, with every projection emptied). */
+  public static void clearAll(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM pekko_projection_offset_store")) {
+      ps.executeUpdate();
     }
   }
 
-  /** The highest ordering of a tag written before the given time: rewinding to it replays the rest. */
-  static long offsetBefore(Connection c, String tag, long epochMillis) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            SELECT COALESCE(max(t.event_id), 0) FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id
-             WHERE t.tag = ? AND j.write_timestamp < ?
-            """)) {
-      ps.setString(1, tag);
-      ps.setLong(2, epochMillis);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+  private static String manifest(SlicePosition position) {
+    return switch (position) {
+      case SlicePosition.Ordering o -> "SEQ";
+      case SlicePosition.Horizon h -> "STR";
+    };
   }
 }

@@ -23,9 +23,23 @@ final class ShadowRebuildProgress {
    * for {@link #STALLED_AFTER}. eventsPerSecond and etaSeconds while building.
    */
   record Report(
-      String projection, String state, boolean stalled, String node, Instant startedAt, Instant updatedAt, Instant finishedAt,
+      String projection, State state, boolean stalled, String node, Instant startedAt, Instant updatedAt, Instant finishedAt,
       long eventsReplayed, long eventsToReplay, Double eventsPerSecond, Long etaSeconds, Long rowsSwapped, Long pausedMillis,
       Long swapMillis, String error) {}
+
+  /** Where a shadow rebuild is; stored and shown in lower case. */
+  enum State {
+    BUILDING, SWAPPING, DONE, FAILED;
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    String stored() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    boolean running() {
+      return this == BUILDING || this == SWAPPING;
+    }
+  }
 
   private final DataSource pool;
   private final String node;
@@ -91,18 +105,17 @@ final class ShadowRebuildProgress {
         if (!rs.next()) {
           return Optional.empty();
         }
-        String state = rs.getString(1);
+        State state = State.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT));
         Instant started = rs.getTimestamp(3).toInstant();
         Instant updated = rs.getTimestamp(4).toInstant();
         Instant now = rs.getTimestamp(12).toInstant();
         long replayed = rs.getLong(6);
         long toReplay = rs.getLong(7);
-        boolean running = state.equals("building") || state.equals("swapping");
-        boolean stalled = running && Duration.between(updated, now).compareTo(STALLED_AFTER) > 0;
+        boolean stalled = state.running() && Duration.between(updated, now).compareTo(STALLED_AFTER) > 0;
         Double rate = null;
         Long eta = null;
         double seconds = Duration.between(started, updated).toMillis() / 1000.0;
-        if (state.equals("building") && seconds > 0 && replayed > 0) {
+        if (state == State.BUILDING && seconds > 0 && replayed > 0) {
           rate = Math.round(replayed / seconds * 10) / 10.0;
           eta = Math.round(Math.max(0, toReplay - replayed) / (replayed / seconds));
         }

@@ -31,7 +31,7 @@ final class SliceLocks implements AutoCloseable {
       locks.connection.setAutoCommit(true);
       for (int slice : slices) {
         if (!locks.tryLock(slice)) {
-          throw new ProjectionOperations.Refused(
+          throw Refused.conflict(
               "operation_in_progress",
               "another operation is running on " + projection + " slice " + slice + "; " + action
                   + " changed nothing, try again when it has finished (GET /admin/audit shows it when done)");

@@ -1,116 +1,41 @@
 package io.readside.projections.cartsummary;
 
-import io.readside.events.CartEvent;
 import io.readside.projections.SequencedEvent;
+import io.readside.projections.cartsummary.CartSummaryHandler.Cart;
+import io.readside.projections.cartsummary.CartSummaryHandler.Changes;
+import io.readside.projections.cartsummary.CartSummaryHandler.Gap;
+import io.readside.projections.cartsummary.CartSummaryHandler.Line;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The only class that writes read_model.cart_summary and read_model.cart_line. Every change is
- * guarded by the cart's sequence number: an event at or below last_seq_nr was applied already and
- * changes nothing, so a replay (rewind, retry, redelivery) is harmless. Table names are
+ * The only class that touches read_model.cart_summary and read_model.cart_line: it reads how far
+ * each cart was applied (what {@link CartSummaryHandler} needs to skip a replay) and writes the
+ * handler's changes, every one guarded by the cart's sequence number. Table names are
  * unqualified: the connection's search_path says where they are (read_model for the worker, a
  * verification's temporary copies for `readside verify`).
  */
 public final class CartSummaryRepository {
   private CartSummaryRepository() {}
 
-  /** Where a line ends up after a group of events; only the final state per line is written. */
-  private sealed interface LineChange {
-    record Upsert(int quantity, long unitPriceCents) implements LineChange {}
-
-    record SetQuantity(int quantity) implements LineChange {}
-
-    record Delete() implements LineChange {}
-  }
-
-  private record LineKey(String cartId, String itemId) {}
-
-  /** A cart's summary fields after the group; totals are recomputed from its lines. */
-  private record CartChange(long lastSeqNr, Instant firstAt, Instant lastAt, Instant checkedOutAt) {
-    CartChange then(long seqNr, Instant at, Instant checkedOut) {
-      return new CartChange(seqNr, firstAt, at, checkedOut != null ? checkedOut : checkedOutAt);
-    }
-  }
-
-  public static void apply(Connection c, int slice, List<SequencedEvent> events) throws SQLException {
-    Map<String, Long> applied = appliedSeqNrs(c, events);
-    Map<String, CartChange> carts = new LinkedHashMap<>();
-    Map<LineKey, LineChange> lines = new LinkedHashMap<>();
-    List<Gap> gaps = new ArrayList<>();
-    for (SequencedEvent se : events) {
-      CartEvent event = se.event();
-      long alreadyApplied = applied.getOrDefault(event.cartId(), 0L);
-      if (se.seqNr() <= alreadyApplied) {
-        continue;
-      }
-      if (se.seqNr() > alreadyApplied + 1) {
-        gaps.add(new Gap(event.cartId(), alreadyApplied + 1, se.seqNr() - 1));
-      }
-      applied.put(event.cartId(), se.seqNr());
-      Instant checkedOut = event instanceof CartEvent.CheckedOut ? event.at() : null;
-      carts.merge(
-          event.cartId(),
-          new CartChange(se.seqNr(), event.at(), event.at(), checkedOut),
-          (before, now) -> before.then(se.seqNr(), event.at(), checkedOut));
-      foldLine(lines, event);
-    }
-    if (carts.isEmpty()) {
+  public static void write(Connection c, int slice, Changes changes) throws SQLException {
+    if (changes.isEmpty()) {
       return;
     }
-    upsertSummaries(c, slice, carts);
-    writeLines(c, lines);
-    recomputeTotals(c, carts.keySet().toArray(String[]::new));
-    recordGaps(c, gaps);
+    upsertSummaries(c, slice, changes.carts());
+    writeLines(c, changes.lines());
+    recomputeTotals(c, changes.carts().stream().map(Cart::cartId).toArray(String[]::new));
+    recordGaps(c, changes.gaps());
   }
 
-  /** A hole in a cart's sequence numbers: events the event source never delivered. */
-  private record Gap(String cartId, long fromSeqNr, long toSeqNr) {}
-
-  private static void recordGaps(Connection c, List<Gap> gaps) throws SQLException {
-    if (gaps.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO cart_summary_gap (cart_id, from_seq_nr, to_seq_nr) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (Gap gap : gaps) {
-        ps.setString(1, gap.cartId());
-        ps.setLong(2, gap.fromSeqNr());
-        ps.setLong(3, gap.toSeqNr());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static void foldLine(Map<LineKey, LineChange> lines, CartEvent event) {
-    switch (event) {
-      case CartEvent.ItemAdded e ->
-          lines.put(new LineKey(e.cartId(), e.itemId()), new LineChange.Upsert(e.quantity(), e.unitPriceCents()));
-      case CartEvent.ItemQuantityAdjusted e ->
-          lines.merge(
-              new LineKey(e.cartId(), e.itemId()),
-              new LineChange.SetQuantity(e.newQuantity()),
-              (before, now) ->
-                  before instanceof LineChange.Upsert u ? new LineChange.Upsert(e.newQuantity(), u.unitPriceCents()) : now);
-      case CartEvent.ItemRemoved e -> lines.put(new LineKey(e.cartId(), e.itemId()), new LineChange.Delete());
-      case CartEvent.CheckedOut e -> {
-        // The lines stay as they were: they are what was checked out.
-      }
-    }
-  }
-
-  private static Map<String, Long> appliedSeqNrs(Connection c, List<SequencedEvent> events) throws SQLException {
+  /** Each of the group's carts' last applied sequence number (carts not yet in the table are absent). */
+  public static Map<String, Long> appliedSeqNrs(Connection c, List<SequencedEvent> events) throws SQLException {
     String[] cartIds = events.stream().map(e -> e.event().cartId()).distinct().sorted().toArray(String[]::new);
     Map<String, Long> applied = new HashMap<>();
     try (PreparedStatement ps =
@@ -129,7 +54,7 @@ public final class CartSummaryRepository {
     return applied;
   }
 
-  private static void upsertSummaries(Connection c, int slice, Map<String, CartChange> carts) throws SQLException {
+  private static void upsertSummaries(Connection c, int slice, List<Cart> carts) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             """
@@ -144,10 +69,9 @@ public final class CartSummaryRepository {
                                  THEN 'open' ELSE 'checked_out' END
              WHERE s.last_seq_nr < EXCLUDED.last_seq_nr
             """)) {
-      for (Map.Entry<String, CartChange> e : carts.entrySet()) {
-        CartChange change = e.getValue();
+      for (Cart change : carts) {
         Timestamp checkedOut = change.checkedOutAt() == null ? null : Timestamp.from(change.checkedOutAt());
-        ps.setString(1, e.getKey());
+        ps.setString(1, change.cartId());
         ps.setInt(2, slice);
         ps.setTimestamp(3, checkedOut);
         ps.setLong(4, change.lastSeqNr());
@@ -160,7 +84,7 @@ public final class CartSummaryRepository {
     }
   }
 
-  private static void writeLines(Connection c, Map<LineKey, LineChange> lines) throws SQLException {
+  private static void writeLines(Connection c, List<Line> lines) throws SQLException {
     try (PreparedStatement upsert =
             c.prepareStatement(
                 """
@@ -172,25 +96,24 @@ public final class CartSummaryRepository {
             c.prepareStatement("UPDATE cart_line SET quantity = ? WHERE cart_id = ? AND item_id = ?");
         PreparedStatement delete =
             c.prepareStatement("DELETE FROM cart_line WHERE cart_id = ? AND item_id = ?")) {
-      for (Map.Entry<LineKey, LineChange> e : lines.entrySet()) {
-        LineKey key = e.getKey();
-        switch (e.getValue()) {
-          case LineChange.Upsert u -> {
-            upsert.setString(1, key.cartId());
-            upsert.setString(2, key.itemId());
+      for (Line line : lines) {
+        switch (line) {
+          case Line.Upsert u -> {
+            upsert.setString(1, u.cartId());
+            upsert.setString(2, u.itemId());
             upsert.setInt(3, u.quantity());
             upsert.setLong(4, u.unitPriceCents());
             upsert.addBatch();
           }
-          case LineChange.SetQuantity s -> {
+          case Line.SetQuantity s -> {
             setQuantity.setInt(1, s.quantity());
-            setQuantity.setString(2, key.cartId());
-            setQuantity.setString(3, key.itemId());
+            setQuantity.setString(2, s.cartId());
+            setQuantity.setString(3, s.itemId());
             setQuantity.addBatch();
           }
-          case LineChange.Delete d -> {
-            delete.setString(1, key.cartId());
-            delete.setString(2, key.itemId());
+          case Line.Delete d -> {
+            delete.setString(1, d.cartId());
+            delete.setString(2, d.itemId());
             delete.addBatch();
           }
         }
@@ -222,6 +145,23 @@ public final class CartSummaryRepository {
             """)) {
       ps.setArray(1, c.createArrayOf("text", cartIds));
       ps.executeUpdate();
+    }
+  }
+
+  private static void recordGaps(Connection c, List<Gap> gaps) throws SQLException {
+    if (gaps.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO cart_summary_gap (cart_id, from_seq_nr, to_seq_nr) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (Gap gap : gaps) {
+        ps.setString(1, gap.cartId());
+        ps.setLong(2, gap.fromSeqNr());
+        ps.setLong(3, gap.toSeqNr());
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 }

@@ -1,13 +1,10 @@
 package io.readside.projections.itempopularity;
 
-import io.readside.events.CartEvent;
-import io.readside.projections.SequencedEvent;
+import io.readside.projections.itempopularity.ItemPopularityHandler.Changes;
+import io.readside.projections.itempopularity.ItemPopularityHandler.ItemDelta;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The only class that writes read_model.item_popularity_by_slice. Adds each group's per-item
@@ -17,26 +14,8 @@ import java.util.TreeMap;
 public final class ItemPopularityRepository {
   private ItemPopularityRepository() {}
 
-  private record Delta(long inCarts, long checkedOut) {
-    Delta plus(Delta other) {
-      return new Delta(inCarts + other.inCarts, checkedOut + other.checkedOut);
-    }
-  }
-
-  public static void apply(Connection c, int slice, List<SequencedEvent> events) throws SQLException {
-    // Sorted by item: concurrent slices then lock rows in one order (no deadlocks between them).
-    Map<String, Delta> deltas = new TreeMap<>();
-    for (SequencedEvent se : events) {
-      switch (se.event()) {
-        case CartEvent.ItemAdded e -> deltas.merge(e.itemId(), new Delta(e.quantity(), 0), Delta::plus);
-        case CartEvent.ItemQuantityAdjusted e ->
-            deltas.merge(e.itemId(), new Delta(e.newQuantity() - e.oldQuantity(), 0), Delta::plus);
-        case CartEvent.ItemRemoved e -> deltas.merge(e.itemId(), new Delta(-e.oldQuantity(), 0), Delta::plus);
-        case CartEvent.CheckedOut e ->
-            e.lines().forEach(l -> deltas.merge(l.itemId(), new Delta(-l.quantity(), l.quantity()), Delta::plus));
-      }
-    }
-    if (deltas.isEmpty()) {
+  public static void write(Connection c, int slice, Changes changes) throws SQLException {
+    if (changes.items().isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
@@ -49,11 +28,12 @@ public final class ItemPopularityRepository {
                    quantity_in_carts = p.quantity_in_carts + EXCLUDED.quantity_in_carts,
                    quantity_checked_out = p.quantity_checked_out + EXCLUDED.quantity_checked_out
             """)) {
-      for (Map.Entry<String, Delta> e : deltas.entrySet()) {
-        ps.setString(1, e.getKey());
+      // In the handler's order (by item), so concurrent slices lock rows in one order.
+      for (ItemDelta delta : changes.items()) {
+        ps.setString(1, delta.itemId());
         ps.setInt(2, slice);
-        ps.setLong(3, e.getValue().inCarts());
-        ps.setLong(4, e.getValue().checkedOut());
+        ps.setLong(3, delta.inCarts());
+        ps.setLong(4, delta.checkedOut());
         ps.addBatch();
       }
       ps.executeBatch();

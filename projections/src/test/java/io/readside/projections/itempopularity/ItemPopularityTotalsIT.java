@@ -127,7 +127,7 @@ class ItemPopularityTotalsIT {
   private static void applyInTransaction(int slice, List<SequencedEvent> group) throws Exception {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
-      ItemPopularityRepository.apply(c, slice, group);
+      Projections.ITEM_POPULARITY.writer().write(c, slice, group);
       c.commit();
     }
   }
