@@ -49,17 +49,26 @@ final class ReadBench {
   private static final Instant SEEDED_AT = Instant.parse("2026-11-30T12:00:00Z");
 
   private final Settings settings;
+  private final BenchProcess.Jvms jvms;
+  private final List<String> jvmOptions;
   private final PrintWriter out;
 
-  ReadBench(Settings settings, PrintWriter out) {
+  /** {@code jvms}: where the read API runs, in this JVM beside the load or in its own (with {@code jvmOptions}). */
+  ReadBench(Settings settings, BenchProcess.Jvms jvms, List<String> jvmOptions, PrintWriter out) {
     this.settings = settings;
+    this.jvms = jvms;
+    this.jvmOptions = jvmOptions;
     this.out = out;
   }
 
   /** Rows for bench's table: source column, measure, count, time / figure, rate. */
   List<String[]> run(Config base, DatabaseSettings db) throws Exception {
     List<String[]> rows = new ArrayList<>();
-    try (ReadsideNode node = ReadsideNode.start(base, db, EnumSet.of(Role.PROJECTION, Role.READ_API))) {
+    EnumSet<Role> roles = switch (jvms) {
+      case ONE -> EnumSet.of(Role.PROJECTION, Role.READ_API);
+      case SEPARATE -> EnumSet.of(Role.PROJECTION);
+    };
+    try (ReadsideNode node = ReadsideNode.start(base, db, roles)) {
       progress("[read] seeding %,d items over %,d carts into the journal ...", settings.items(), settings.carts());
       long start = System.nanoTime();
       long events = seed(node, db);
@@ -77,15 +86,44 @@ final class ReadBench {
 
       rows.addAll(popularSql(db));
 
-      String api = "http://127.0.0.1:" + node.readApiAddress().orElseThrow().getPort();
-      int carts = settings.carts();
-      rows.add(load("GET /carts/{id}", () -> URI.create(api + "/carts/" + CART_PREFIX + ThreadLocalRandom.current().nextInt(carts))));
-      URI popular = URI.create(api + "/items/popular");
-      rows.add(load("GET /items/popular", () -> popular));
-      URI popular100 = URI.create(api + "/items/popular?limit=100");
-      rows.add(load("GET /items/popular?limit=100", () -> popular100));
+      try (ReadApiUnderLoad readApi = readApi(node, db)) {
+        String api = readApi.url();
+        int carts = settings.carts();
+        // Built once: the client's work per request is then the exchange itself, not building requests.
+        HttpRequest[] cartRequests = new HttpRequest[carts];
+        Arrays.setAll(cartRequests, k -> get(URI.create(api + "/carts/" + CART_PREFIX + k)));
+        rows.add(load("GET /carts/{id}", () -> cartRequests[ThreadLocalRandom.current().nextInt(carts)]));
+        HttpRequest popular = get(URI.create(api + "/items/popular"));
+        rows.add(load("GET /items/popular", () -> popular));
+        HttpRequest popular100 = get(URI.create(api + "/items/popular?limit=100"));
+        rows.add(load("GET /items/popular?limit=100", () -> popular100));
+      }
     }
     return rows;
+  }
+
+  /** The read API the load goes to, and what stops it (nothing when it is the bench node's). */
+  private record ReadApiUnderLoad(String url, AutoCloseable stop) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      stop.close();
+    }
+  }
+
+  private ReadApiUnderLoad readApi(ReadsideNode node, DatabaseSettings db) throws Exception {
+    return switch (jvms) {
+      case ONE -> {
+        progress("[read] the read API runs in this JVM, beside the load");
+        yield new ReadApiUnderLoad("http://127.0.0.1:" + node.readApiAddress().orElseThrow().getPort(), () -> {});
+      }
+      case SEPARATE -> {
+        int port = BenchProcess.freePort();
+        BenchProcess p = BenchProcess.start("read-api", db, java.util.Map.of("READ_API_PORT", Integer.toString(port)),
+            java.util.Map.of("pekko.loglevel", "WARNING"), jvmOptions, java.nio.file.Files.createTempDirectory("readside-bench-nodes"));
+        progress("[read] the read API runs in its own JVM (%s, pid %d); the load in this one", String.join(" ", jvmOptions), p.pid());
+        yield new ReadApiUnderLoad("http://127.0.0.1:" + port, p);
+      }
+    };
   }
 
   private void progress(String format, Object... args) {
@@ -188,6 +226,10 @@ final class ReadBench {
     return new double[] {ms[n / 2], ms[n - 1]};
   }
 
+  private static HttpRequest get(URI uri) {
+    return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+  }
+
   /** Samples of one load run: latencies in microseconds and the non-200 answers. */
   private record Samples(long[] micros, int count, long failures) {}
 
@@ -195,14 +237,14 @@ final class ReadBench {
    * {@code connections} virtual threads, each with its own connection, send requests back to back
    * (closed loop) for warmup, then for duration; only the latter is reported.
    */
-  private String[] load(String route, Supplier<URI> uris) throws Exception {
+  private String[] load(String route, Supplier<HttpRequest> requests) throws Exception {
     progress("[read] %s: %d connections, %d s warm-up, %d s measured ...", route, settings.connections(),
         settings.warmup().toSeconds(), settings.duration().toSeconds());
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     try (http) {
-      run(http, uris, settings.warmup());
+      run(http, requests, settings.warmup());
       long start = System.nanoTime();
-      List<Samples> all = run(http, uris, settings.duration());
+      List<Samples> all = run(http, requests, settings.duration());
       double seconds = seconds(start);
       int n = all.stream().mapToInt(Samples::count).sum();
       long failures = all.stream().mapToLong(Samples::failures).sum();
@@ -222,7 +264,7 @@ final class ReadBench {
     }
   }
 
-  private List<Samples> run(HttpClient http, Supplier<URI> uris, Duration duration) throws Exception {
+  private List<Samples> run(HttpClient http, Supplier<HttpRequest> requests, Duration duration) throws Exception {
     long deadline = System.nanoTime() + duration.toNanos();
     List<Future<Samples>> workers = new ArrayList<>();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -232,9 +274,9 @@ final class ReadBench {
           int count = 0;
           long failures = 0;
           while (System.nanoTime() < deadline) {
-            HttpRequest request = HttpRequest.newBuilder(uris.get()).timeout(Duration.ofSeconds(10)).GET().build();
+            HttpRequest request = requests.get();
             long sent = System.nanoTime();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             long took = (System.nanoTime() - sent) / 1_000;
             if (response.statusCode() != 200) {
               failures++;

@@ -1,12 +1,6 @@
 package io.readside.projections;
 
-import io.readside.events.CartEvent;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,16 +26,6 @@ import org.apache.pekko.stream.javadsl.Source;
  * transaction holds the horizon back (for every slice) until it ends; admin status names it.
  */
 public final class HorizonSourceProvider extends SourceProvider<String, HorizonEnvelope> {
-  static final String QUERY = """
-      SELECT t.tx_id::text, t.event_id, j.persistence_id, j.sequence_number, j.event_ser_id,
-             j.event_ser_manifest, j.event_payload, j.write_timestamp
-        FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id
-       WHERE t.tag = ? AND (t.tx_id, t.event_id) > (CAST(? AS xid8), ?)
-         AND t.tx_id < pg_snapshot_xmin(pg_current_snapshot())
-         AND NOT j.deleted
-       ORDER BY t.tx_id, t.event_id
-       LIMIT ?""";
-
   /**
    * {@code pollInterval}: how often a caught-up instance polls without a {@link JournalWatch} (or
    * while the watch has lost its connection); {@code idlePollInterval}: how often it polls anyway
@@ -59,15 +43,20 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   private final Settings settings;
   private final Serialization serialization;
   private final Optional<JournalWatch> watch;
+  private final SliceReads reads;
 
   public HorizonSourceProvider(ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings) {
-    this(system, tag, pool, blocking, settings, Optional.empty());
+    this(system, tag, pool, blocking, settings, Optional.empty(), new SliceReads());
   }
 
-  /** With a watch, a caught-up instance waits to be woken (or its idle poll) instead of polling every pollInterval. */
-  public HorizonSourceProvider(
-      ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings, Optional<JournalWatch> watch) {
+  /**
+   * With a watch, a caught-up instance waits to be woken (or its idle poll) instead of polling
+   * every pollInterval; {@code reads} (one per node) shares a slice's reads between projections.
+   */
+  HorizonSourceProvider(ActorSystem<?> system, String tag, DataSource pool, Executor blocking, Settings settings,
+      Optional<JournalWatch> watch, SliceReads reads) {
     this.watch = watch;
+    this.reads = reads;
     this.tag = tag;
     this.pool = pool;
     this.blocking = blocking;
@@ -96,10 +85,12 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   }
 
   private CompletionStage<Optional<Pair<Poll, List<HorizonEnvelope>>>> next(Poll poll, Wakeup wakeup) {
-    CompletionStage<Void> ready = poll.waitFirst()
-        ? wakeup.await(waitLimit()).thenCompose(woken -> wakeup.spaced(settings.minPollInterval()))
-        : CompletableFuture.completedFuture(null);
-    return ready.thenApplyAsync(ignored -> read(poll.from()), blocking)
+    // When the wait ended (woken, or its limit): a shared read must have started since.
+    CompletionStage<Long> ready = poll.waitFirst()
+        ? wakeup.await(waitLimit()).thenApply(woken -> System.nanoTime())
+            .thenCompose(waited -> wakeup.spaced(settings.minPollInterval()).thenApply(spaced -> waited))
+        : CompletableFuture.completedFuture(System.nanoTime());
+    return ready.thenCompose(notBefore -> reads.read(tag, poll.from(), notBefore, () -> read(poll.from()), blocking))
         .thenApply(batch -> {
           HorizonOffset last = batch.isEmpty() ? poll.from()
               : new HorizonOffset(batch.getLast().txId(), batch.getLast().ordering());
@@ -181,26 +172,7 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   }
 
   List<HorizonEnvelope> read(HorizonOffset after) {
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(true);
-      try (PreparedStatement ps = c.prepareStatement(QUERY)) {
-        ps.setString(1, tag);
-        ps.setString(2, Long.toString(after.txId()));
-        ps.setLong(3, after.ordering());
-        ps.setInt(4, settings.batchSize());
-        List<HorizonEnvelope> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Object event = serialization.deserialize(rs.getBytes(7), rs.getInt(5), rs.getString(6)).get();
-            out.add(new HorizonEnvelope(Long.parseLong(rs.getString(1)), rs.getLong(2), rs.getString(3), rs.getLong(4),
-                (CartEvent) event, rs.getLong(8)));
-          }
-        }
-        return out;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(tag + ": horizon poll failed: " + e.getMessage(), e);
-    }
+    return HorizonPage.read(pool, tag, after, settings.batchSize(), serialization);
   }
 
   @Override

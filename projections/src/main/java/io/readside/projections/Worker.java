@@ -108,6 +108,7 @@ public final class Worker {
     Optional<JournalWatch> watch = settings.source() == Source.HORIZON && settings.push()
         ? Optional.of(JournalWatch.start(db, settings.watchCheckInterval()))
         : Optional.empty();
+    SliceReads reads = new SliceReads();
     watch.ifPresent(w -> CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-journal-watch", () -> {
           w.close();
@@ -125,7 +126,7 @@ public final class Worker {
                     fence.id(),
                     stoppedWhenFenced(
                         fence,
-                        ProjectionBehavior.create(instance(system, settings, pool, projection, slice, fence, recorder, watch))));
+                        ProjectionBehavior.create(instance(system, settings, pool, projection, slice, fence, recorder, watch, reads))));
               },
               ShardedDaemonProcessSettings.create(system).withRole(ROLE),
               Optional.of(ProjectionBehavior.stopMessage()));
@@ -148,10 +149,10 @@ public final class Worker {
 
   static org.apache.pekko.projection.Projection<?> instance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence,
-      SliceStatusRecorder recorder, Optional<JournalWatch> watch) {
+      SliceStatusRecorder recorder, Optional<JournalWatch> watch, SliceReads reads) {
     return switch (settings.source()) {
       case EVENTS_BY_TAG -> eventsByTagInstance(system, settings, pool, projection, slice, fence).withStatusObserver(recorder.observer());
-      case HORIZON -> horizonInstance(system, settings, pool, projection, slice, fence, watch).withStatusObserver(recorder.observer());
+      case HORIZON -> horizonInstance(system, settings, pool, projection, slice, fence, watch, reads).withStatusObserver(recorder.observer());
     };
   }
 
@@ -167,11 +168,11 @@ public final class Worker {
 
   static GroupedProjection<String, HorizonEnvelope> horizonInstance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence,
-      Optional<JournalWatch> watch) {
+      Optional<JournalWatch> watch, SliceReads reads) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_JDBC_DISPATCHER));
     SourceProvider<String, HorizonEnvelope> source =
         new FencedSourceProvider<>(
-            new HorizonSourceProvider(system, CartTags.tagForSlice(slice), pool, blocking, settings.horizon(), watch),
+            new HorizonSourceProvider(system, CartTags.tagForSlice(slice), pool, blocking, settings.horizon(), watch, reads),
             fence,
             pool,
             blocking);

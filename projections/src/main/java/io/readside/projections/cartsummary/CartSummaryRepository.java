@@ -124,20 +124,24 @@ public final class CartSummaryRepository {
     }
   }
 
+  /**
+   * Per cart of the group, its lines through the (cart_id, item_id) key: LATERAL keeps the plan
+   * to the group's carts whatever the statistics say (a join with GROUP BY hashed every line of
+   * every cart on a freshly written table: O(all lines) a group; issue 13).
+   */
   private static void recomputeTotals(Connection c, String[] cartIds) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             """
             UPDATE cart_summary s
                SET line_count = t.line_count, total_quantity = t.total_quantity, total_cents = t.total_cents
-              FROM (SELECT ids.cart_id,
-                           count(l.item_id)::int                                 AS line_count,
+              FROM unnest(?::text[]) AS ids(cart_id)
+             CROSS JOIN LATERAL (
+                    SELECT count(*)::int                                          AS line_count,
                            COALESCE(sum(l.quantity), 0)::int                      AS total_quantity,
                            COALESCE(sum(l.quantity::bigint * l.unit_price_cents), 0)::bigint AS total_cents
-                      FROM unnest(?::text[]) AS ids(cart_id)
-                      LEFT JOIN cart_line l ON l.cart_id = ids.cart_id
-                     GROUP BY ids.cart_id) t
-             WHERE s.cart_id = t.cart_id
+                      FROM cart_line l WHERE l.cart_id = ids.cart_id) t
+             WHERE s.cart_id = ids.cart_id
             """)) {
       ps.setArray(1, c.createArrayOf("text", cartIds));
       ps.executeUpdate();
