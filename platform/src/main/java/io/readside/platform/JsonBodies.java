@@ -3,6 +3,7 @@ package io.readside.platform;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.function.Function;
@@ -41,7 +42,7 @@ public final class JsonBodies {
         return bad;
       }
       if (t instanceof MismatchedInputException e) {
-        if (e.getOriginalMessage().startsWith("No content to map")) {
+        if (beforeAnyToken(e)) {
           return new BadRequest("malformed_json", "a JSON body is required");
         }
         String field = e.getPath().isEmpty() ? "" : " (field " + e.getPath().get(e.getPath().size() - 1).getFieldName() + ")";
@@ -52,5 +53,10 @@ public final class JsonBodies {
       }
     }
     return new BadRequest("malformed_json", "malformed JSON: " + failure.getMessage());
+  }
+
+  /** An empty (or blank) body: Jackson reports it as a mismatch before the parser read any token. */
+  private static boolean beforeAnyToken(MismatchedInputException e) {
+    return e.getProcessor() instanceof JsonParser parser && parser.currentToken() == null;
   }
 }
