@@ -43,12 +43,12 @@ import java.util.function.LongSupplier;
 final class LagScenario {
   /** What is compared. {@code tuned} is the push path; {@code textbook} the library's defaults. */
   enum Setup {
-    /** Horizon source woken by LISTEN/NOTIFY, 10 ms groups, waiting reads woken by NOTIFY. */
+    /** Horizon source woken by LISTEN/NOTIFY, a page a transaction, waiting reads woken by NOTIFY. */
     TUNED("tuned", Map.of("readside.worker.source", "horizon", "readside.worker.horizon.push", "on",
         "readside.read-api.wait-notify", "on")),
-    /** The horizon source polling every 100 ms, 50 ms groups, reads polled every 25 ms (before issue 13). */
+    /** The horizon source polling every 100 ms, reads polled every 25 ms (before issue 13's push). */
     HORIZON_POLL("horizon-poll", Map.of("readside.worker.source", "horizon", "readside.worker.horizon.push", "off",
-        "readside.worker.horizon.group-within", "50ms", "readside.read-api.wait-notify", "off")),
+        "readside.read-api.wait-notify", "off")),
     /** eventsByTag as Readside configures it (100 ms refresh and sequence query, 50 ms groups). */
     EVENTS_BY_TAG("events-by-tag", Map.of("readside.worker.source", "events-by-tag", "readside.read-api.wait-notify", "off")),
     /** eventsByTag with the read journal's defaults (1 s) and one event per transaction. */

@@ -25,6 +25,7 @@ public final class PekkoConfig {
     settings.put(SLICK_DB + "connectionTimeout", timeouts.connection().toMillis());
     settings.put(SLICK_DB + "validationTimeout", timeouts.validation().toMillis());
     timeouts.driverProperties().forEach((k, v) -> settings.put(SLICK_DB + "properties." + k, v));
+    settings.put(SLICK_DB + "properties.ApplicationName", "readside-journal");
     settings.put("readside.database.url", db.url());
     settings.put("readside.database.user", db.user());
     settings.put("readside.database.password", db.password());

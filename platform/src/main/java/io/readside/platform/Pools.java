@@ -71,6 +71,8 @@ public final class Pools {
       config.setMetricRegistry(metrics);
     }
     config.setPoolName(name);
+    // pg_stat_activity names whose connection it is (journal, projections, read API, admin).
+    config.addDataSourceProperty("ApplicationName", "readside-" + name);
     config.setJdbcUrl(db.url());
     config.setUsername(db.user());
     config.setPassword(db.password());

@@ -19,13 +19,14 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A slice's events in (tx_id, ordering) order, read only below the horizon
+ * A slice's events in (tx_id, ordering) order, a page at a time (one envelope is one page, applied
+ * in one transaction), read only below the horizon
  * {@code pg_snapshot_xmin(pg_current_snapshot())}: a row whose writing transaction is older than
  * every running one is final, and every row still to commit sorts after it. So the source never
  * skips a late commit and never waits on an ordering hole left by a rollback. A running
  * transaction holds the horizon back (for every slice) until it ends; admin status names it.
  */
-public final class HorizonSourceProvider extends SourceProvider<String, HorizonEnvelope> {
+public final class HorizonSourceProvider extends SourceProvider<String, List<HorizonEnvelope>> {
   /**
    * {@code pollInterval}: how often a caught-up instance polls without a {@link JournalWatch} (or
    * while the watch has lost its connection); {@code idlePollInterval}: how often it polls anyway
@@ -67,12 +68,12 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
   private record Poll(HorizonOffset from, boolean waitFirst) {}
 
   @Override
-  public CompletionStage<Source<HorizonEnvelope, NotUsed>> source(Supplier<CompletionStage<Optional<String>>> offset) {
+  public CompletionStage<Source<List<HorizonEnvelope>, NotUsed>> source(Supplier<CompletionStage<Optional<String>>> offset) {
     return offset.get().thenApply(stored -> {
       HorizonOffset start = stored.map(HorizonOffset::parse).orElse(HorizonOffset.START);
       Wakeup wakeup = new Wakeup(start);
       return Source.unfoldAsync(new Poll(start, false), poll -> next(poll, wakeup))
-          .mapConcat(batch -> batch)
+          .filter(page -> !page.isEmpty())
           .watchTermination((mat, done) -> {
             done.whenComplete((d, e) -> watch.ifPresent(w -> w.unregister(tag, wakeup)));
             return mat;
@@ -175,13 +176,14 @@ public final class HorizonSourceProvider extends SourceProvider<String, HorizonE
     return HorizonPage.read(pool, tag, after, settings.batchSize(), serialization);
   }
 
+  /** A page's offset is its last row's: the page commits as a whole. */
   @Override
-  public String extractOffset(HorizonEnvelope envelope) {
-    return envelope.offset();
+  public String extractOffset(List<HorizonEnvelope> page) {
+    return page.getLast().offset();
   }
 
   @Override
-  public long extractCreationTime(HorizonEnvelope envelope) {
-    return envelope.timestamp();
+  public long extractCreationTime(List<HorizonEnvelope> page) {
+    return page.getLast().timestamp();
   }
 }

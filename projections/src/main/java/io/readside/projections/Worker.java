@@ -28,6 +28,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
@@ -67,8 +68,7 @@ public final class Worker {
 
   public record Settings(
       int slices, int poolSize, int groupSize, Duration groupWithin, Duration idleInTransactionTimeout,
-      Source source, HorizonSourceProvider.Settings horizon, boolean push, Duration watchCheckInterval,
-      Duration horizonGroupWithin) {
+      Source source, HorizonSourceProvider.Settings horizon, boolean push, Duration watchCheckInterval) {
     public static Settings fromConfig(Config config) {
       Config w = config.getConfig("readside.worker");
       return new Settings(
@@ -82,16 +82,7 @@ public final class Worker {
               w.getDuration("horizon.poll-interval"), w.getInt("horizon.batch-size"), w.getDuration("horizon.idle-poll-interval"),
               w.getDuration("horizon.min-poll-interval")),
           w.getBoolean("horizon.push"),
-          w.getDuration("horizon.watch-check-interval"),
-          w.getDuration("horizon.group-within"));
-    }
-
-    /** How long a group may wait to fill: the horizon source is woken on commit, so it waits less. */
-    Duration groupWithinFor(Source s) {
-      return switch (s) {
-        case EVENTS_BY_TAG -> groupWithin;
-        case HORIZON -> horizonGroupWithin;
-      };
+          w.getDuration("horizon.watch-check-interval"));
     }
   }
 
@@ -166,23 +157,28 @@ public final class Worker {
         Tracing.get(system));
   }
 
-  static GroupedProjection<String, HorizonEnvelope> horizonInstance(
+  /**
+   * The horizon source emits a page (up to horizon.batch-size rows) as one envelope, and each page
+   * is one transaction with its offset: exactly-once per page. Grouping its rows again would only
+   * add groupedWithin's timer, which Pekko's scheduler rounds up to its 10 ms tick: a woken live
+   * tail paid 10-20 ms for a group that was already complete (issue 13's lag).
+   */
+  static ExactlyOnceProjection<String, List<HorizonEnvelope>> horizonInstance(
       ActorSystem<?> system, Settings settings, DataSource pool, ReadModelProjection projection, int slice, SliceFence fence,
       Optional<JournalWatch> watch, SliceReads reads) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_JDBC_DISPATCHER));
-    SourceProvider<String, HorizonEnvelope> source =
+    SourceProvider<String, List<HorizonEnvelope>> source =
         new FencedSourceProvider<>(
             new HorizonSourceProvider(system, CartTags.tagForSlice(slice), pool, blocking, settings.horizon(), watch, reads),
             fence,
             pool,
             blocking);
-    return JdbcProjection.groupedWithin(
-            fence.id(),
-            source,
-            () -> new PooledJdbcSession(pool, settings.idleInTransactionTimeout()),
-            () -> new HorizonGroupHandler(groupHandler(system, projection, slice, fence)),
-            system)
-        .withGroup(settings.groupSize(), settings.groupWithinFor(Source.HORIZON));
+    return JdbcProjection.exactlyOnce(
+        fence.id(),
+        source,
+        () -> new PooledJdbcSession(pool, settings.idleInTransactionTimeout()),
+        () -> new HorizonGroupHandler(groupHandler(system, projection, slice, fence)),
+        system);
   }
 
   static GroupedProjection<Offset, EventEnvelope<CartEvent>> eventsByTagInstance(
