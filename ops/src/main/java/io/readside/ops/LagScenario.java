@@ -366,7 +366,7 @@ final class LagScenario {
   /** The HTTP client and its executor, closed together. */
   private static final class HttpClientHolder implements AutoCloseable {
     final ExecutorService executor = Executors.newFixedThreadPool(4);
-    final HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
 
     @Override
     public void close() {

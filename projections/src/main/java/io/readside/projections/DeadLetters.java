@@ -18,50 +18,42 @@ import java.util.Optional;
 public final class DeadLetters {
   private DeadLetters() {}
 
-  /** For each given cart that has a parked event in this projection, the id of its first one. */
-  static Map<String, Long> parkedHeads(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
-    String[] pids = events.stream().map(SequencedEvent::persistenceId).distinct().toArray(String[]::new);
-    Map<String, Long> heads = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            SELECT persistence_id, min(id) FROM readside_dead_letter
-             WHERE projection_name = ? AND status = 'parked' AND persistence_id = ANY (?)
-             GROUP BY persistence_id
-            """)) {
-      ps.setString(1, projection);
-      ps.setArray(2, c.createArrayOf("text", pids));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          heads.put(rs.getString(1), rs.getLong(2));
-        }
-      }
-    }
-    return heads;
-  }
-
-  /** The events minus those an operator discarded for this projection. */
-  static List<SequencedEvent> withoutDiscarded(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
+  /**
+   * What the dead letters say about a group's carts, read in one query (a group transaction's
+   * round trips are most of a live tail's cost: issue 13): the events an operator discarded, and
+   * for each cart with a parked event, the id of its first one.
+   */
+  static InGroup inGroup(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
     String[] pids = events.stream().map(SequencedEvent::persistenceId).distinct().toArray(String[]::new);
     java.util.Set<String> discarded = new java.util.HashSet<>();
+    Map<String, Long> parkedHeads = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             """
-            SELECT persistence_id, seq_nr FROM readside_dead_letter
-             WHERE projection_name = ? AND status = 'discarded' AND persistence_id = ANY (?)
+            SELECT persistence_id, seq_nr, id, status FROM readside_dead_letter
+             WHERE projection_name = ? AND persistence_id = ANY (?) AND status IN ('parked', 'discarded')
             """)) {
       ps.setString(1, projection);
       ps.setArray(2, c.createArrayOf("text", pids));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          discarded.add(key(rs.getString(1), rs.getLong(2)));
+          if (DeadLetter.Status.ofStored(rs.getString(4)) == DeadLetter.Status.DISCARDED) {
+            discarded.add(key(rs.getString(1), rs.getLong(2)));
+          } else {
+            parkedHeads.merge(rs.getString(1), rs.getLong(3), Math::min);
+          }
         }
       }
     }
-    if (discarded.isEmpty()) {
-      return events;
+    return new InGroup(discarded, parkedHeads);
+  }
+
+  /** The dead letters of a group's carts: see {@link #inGroup}. */
+  record InGroup(java.util.Set<String> discarded, Map<String, Long> parkedHeads) {
+    /** The events minus those an operator discarded for this projection. */
+    List<SequencedEvent> withoutDiscarded(List<SequencedEvent> events) {
+      return discarded.isEmpty() ? events : events.stream().filter(e -> !discarded.contains(key(e.persistenceId(), e.seqNr()))).toList();
     }
-    return events.stream().filter(e -> !discarded.contains(key(e.persistenceId(), e.seqNr()))).toList();
   }
 
   /** How an event is named in the sets below: its cart's persistence id and its sequence number. */

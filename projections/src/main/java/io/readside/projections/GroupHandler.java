@@ -80,11 +80,12 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
 
   void apply(Connection c, List<SequencedEvent> all) throws Exception {
     // An event an operator discarded stays discarded, also when a rebuild or rewind replays it.
-    List<SequencedEvent> events = DeadLetters.withoutDiscarded(c, projection.name(), all);
+    DeadLetters.InGroup deadLetters = DeadLetters.inGroup(c, projection.name(), all);
+    List<SequencedEvent> events = deadLetters.withoutDiscarded(all);
     if (events.isEmpty()) {
       return;
     }
-    Map<String, Long> parked = DeadLetters.parkedHeads(c, projection.name(), events);
+    Map<String, Long> parked = new java.util.HashMap<>(deadLetters.parkedHeads());
     List<SequencedEvent> free = new ArrayList<>();
     for (SequencedEvent e : events) {
       if (parked.containsKey(e.persistenceId())) {
@@ -98,7 +99,7 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     }
     Exception failure = null;
     for (int attempt = 0; attempt <= policy.retries(); attempt++) {
-      failure = tryWrite(c, free);
+      failure = tryWrite(c, free, false);
       if (failure == null) {
         applied.increment(free.size());
         return;
@@ -126,7 +127,7 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
         parkBehind(c, e, head);
         continue;
       }
-      Exception failure = tryWrite(c, List.of(e));
+      Exception failure = tryWrite(c, List.of(e), true);
       if (failure == null) {
         applied.increment();
       } else if (TransientFailures.isTransient(failure) || !c.isValid(2)) {
@@ -145,12 +146,19 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     DeadLetters.park(c, projection.name(), slice, e, "parked behind dead letter " + head + " of the same cart", head);
   }
 
-  /** Writes under a savepoint, so a failure leaves the transaction usable; null when it worked. */
-  private Exception tryWrite(Connection c, List<SequencedEvent> events) throws SQLException {
+  /**
+   * Writes under a savepoint, so a failure leaves the transaction usable; null when it worked.
+   * A group's savepoint is left for its commit to release (a round trip less per group, which on
+   * a live tail is a few statements in all); isolating events one by one releases each, or every
+   * event would nest one level deeper.
+   */
+  private Exception tryWrite(Connection c, List<SequencedEvent> events, boolean release) throws SQLException {
     Savepoint savepoint = c.setSavepoint();
     try {
       projection.writer().write(c, slice, events);
-      c.releaseSavepoint(savepoint);
+      if (release) {
+        c.releaseSavepoint(savepoint);
+      }
       return null;
     } catch (Exception e) {
       c.rollback(savepoint);
