@@ -7,9 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The owner of readside_dead_letter (every write to it is here, and the reads too): parking,
@@ -25,7 +27,7 @@ public final class DeadLetters {
    */
   static InGroup inGroup(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
     String[] pids = events.stream().map(SequencedEvent::persistenceId).distinct().toArray(String[]::new);
-    java.util.Set<String> discarded = new java.util.HashSet<>();
+    Set<String> discarded = new HashSet<>();
     Map<String, Long> parkedHeads = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -49,7 +51,7 @@ public final class DeadLetters {
   }
 
   /** The dead letters of a group's carts: see {@link #inGroup}. */
-  record InGroup(java.util.Set<String> discarded, Map<String, Long> parkedHeads) {
+  record InGroup(Set<String> discarded, Map<String, Long> parkedHeads) {
     /** The events minus those an operator discarded for this projection. */
     List<SequencedEvent> withoutDiscarded(List<SequencedEvent> events) {
       return discarded.isEmpty() ? events : events.stream().filter(e -> !discarded.contains(key(e.persistenceId(), e.seqNr()))).toList();

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -85,7 +86,7 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     if (events.isEmpty()) {
       return;
     }
-    Map<String, Long> parked = new java.util.HashMap<>(deadLetters.parkedHeads());
+    Map<String, Long> parked = new HashMap<>(deadLetters.parkedHeads());
     List<SequencedEvent> free = new ArrayList<>();
     for (SequencedEvent e : events) {
       if (parked.containsKey(e.persistenceId())) {
