@@ -112,6 +112,14 @@ final class NodeProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** For a failure message: running, exited with its code, or never started. */
+  String state() {
+    if (process == null) {
+      return name + " not started";
+    }
+    return process.isAlive() ? name + " running" : name + " exited with " + process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook, no graceful leave, open transactions die with the connection. */
   void kill() {
     process.destroyForcibly();

@@ -132,7 +132,8 @@ final class ProcessCluster implements AutoCloseable {
   HttpJson admin() {
     return workers.stream().filter(w -> w.isAlive() && w.answers("/health/alive")).findFirst()
         .map(w -> new HttpJson(w.address(), "Bearer " + TestNodes.ADMIN_TOKEN))
-        .orElseThrow(() -> new IllegalStateException("no live worker"));
+        .orElseThrow(() -> new IllegalStateException("no live worker answered /health/alive ("
+            + String.join(", ", workers.stream().map(NodeProcess::state).toList()) + "; logs in " + logs + ")"));
   }
 
   /** Every (projection, slice) instance that runs, by node (from the database, via admin status). */
