@@ -21,36 +21,49 @@ public final class DeadLetters {
   private DeadLetters() {}
 
   /**
-   * What the dead letters say about a group's carts, read in one query (a group transaction's
-   * round trips are most of a live tail's cost: issue 13): the events an operator discarded, and
-   * for each cart with a parked event, the id of its first one.
+   * The group transaction's first statement: the slice's epoch row, locked until commit and
+   * checked ({@link SliceFence#verify}: a stale instance must not commit rows or offset), joined
+   * to what the dead letters say about the group's carts: the events an operator discarded, and
+   * for each cart with a parked event, the id of its first one. One statement, not two: a live
+   * tail's group is a few events and its round trips are most of its cost (issue 13).
    */
-  static InGroup inGroup(Connection c, String projection, List<SequencedEvent> events) throws SQLException {
+  static InGroup fencedInGroup(Connection c, SliceFence fence, String projection, List<SequencedEvent> events)
+      throws SQLException {
     String[] pids = events.stream().map(SequencedEvent::persistenceId).distinct().toArray(String[]::new);
     Set<String> discarded = new HashSet<>();
     Map<String, Long> parkedHeads = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             """
-            SELECT persistence_id, seq_nr, id, status FROM readside_dead_letter
-             WHERE projection_name = ? AND persistence_id = ANY (?) AND status IN ('parked', 'discarded')
+            SELECT e.epoch, e.owner, d.persistence_id, d.seq_nr, d.id, d.status
+              FROM readside_slice_epoch e
+              LEFT JOIN readside_dead_letter d
+                     ON d.projection_name = ? AND d.persistence_id = ANY (?) AND d.status IN ('parked', 'discarded')
+             WHERE e.projection_name = ? AND e.projection_key = ?
+               FOR SHARE OF e
             """)) {
       ps.setString(1, projection);
       ps.setArray(2, c.createArrayOf("text", pids));
+      fence.bindEpochRow(ps, 3);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (DeadLetter.Status.ofStored(rs.getString(4)) == DeadLetter.Status.DISCARDED) {
-            discarded.add(key(rs.getString(1), rs.getLong(2)));
-          } else {
-            parkedHeads.merge(rs.getString(1), rs.getLong(3), Math::min);
+        boolean found = rs.next();
+        fence.verify(found, found ? rs.getLong(1) : 0, found ? rs.getString(2) : null);
+        do {
+          if (rs.getString(3) == null) {
+            continue; // the epoch row without a dead letter
           }
-        }
+          if (DeadLetter.Status.ofStored(rs.getString(6)) == DeadLetter.Status.DISCARDED) {
+            discarded.add(key(rs.getString(3), rs.getLong(4)));
+          } else {
+            parkedHeads.merge(rs.getString(3), rs.getLong(5), Math::min);
+          }
+        } while (rs.next());
       }
     }
     return new InGroup(discarded, parkedHeads);
   }
 
-  /** The dead letters of a group's carts: see {@link #inGroup}. */
+  /** The dead letters of a group's carts: see {@link #fencedInGroup}. */
   record InGroup(Set<String> discarded, Map<String, Long> parkedHeads) {
     /** The events minus those an operator discarded for this projection. */
     List<SequencedEvent> withoutDiscarded(List<SequencedEvent> events) {

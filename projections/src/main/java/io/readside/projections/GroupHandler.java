@@ -66,8 +66,6 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
     try {
       session.withConnection(
           c -> {
-            // First, under the epoch row's lock: a stale instance must not commit rows or offset.
-            fence.check(c);
             apply(c, events);
             return null;
           });
@@ -80,8 +78,10 @@ final class GroupHandler extends JdbcHandler<List<EventEnvelope<CartEvent>>, Poo
   }
 
   void apply(Connection c, List<SequencedEvent> all) throws Exception {
-    // An event an operator discarded stays discarded, also when a rebuild or rewind replays it.
-    DeadLetters.InGroup deadLetters = DeadLetters.inGroup(c, projection.name(), all);
+    // First, under the epoch row's lock: a stale instance must not commit rows or offset. In the
+    // same statement, the dead letters: an event an operator discarded stays discarded, also when
+    // a rebuild or rewind replays it, and a cart with a parked event stays parked behind it.
+    DeadLetters.InGroup deadLetters = DeadLetters.fencedInGroup(c, fence, projection.name(), all);
     List<SequencedEvent> events = deadLetters.withoutDiscarded(all);
     if (events.isEmpty()) {
       return;

@@ -86,32 +86,36 @@ public final class SliceFence {
     }
   }
 
-  /**
-   * Inside a group transaction: locks the epoch row until commit (so a new taker waits for this
-   * group) and fails when another instance or an operation has moved the epoch on.
+  /*
+   * Inside a group transaction, its first statement ({@link DeadLetters#fencedInGroup}, together
+   * with the group's dead letters) locks the epoch row FOR SHARE until commit, so a new taker
+   * waits for this group, and {@link #verify} fails the group when another instance or an
+   * operation has moved the epoch on.
    */
-  public void check(Connection c) throws SQLException {
+
+  /** Binds the slice's epoch row key (projection_name, projection_key) at {@code index} and the next. */
+  void bindEpochRow(PreparedStatement ps, int index) throws SQLException {
+    ps.setString(index, id.name());
+    ps.setString(index + 1, id.key());
+  }
+
+  /**
+   * Fails (and marks this instance fenced) unless the locked epoch row says this instance still
+   * holds the slice: {@code found} false when there was no row at all.
+   */
+  void verify(boolean found, long current, String holder) {
+    if (!found) {
+      fenced = true;
+      whenFenced.run();
+      throw new Fenced(id + ": no epoch taken; this instance may not commit");
+    }
     long held = epoch.get();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT epoch, owner FROM readside_slice_epoch WHERE projection_name = ? AND projection_key = ? FOR SHARE")) {
-      ps.setString(1, id.name());
-      ps.setString(2, id.key());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          fenced = true;
-          whenFenced.run();
-          throw new Fenced(id + ": no epoch taken; this instance may not commit");
-        }
-        long current = rs.getLong(1);
-        if (current != held) {
-          fenced = true;
-          whenFenced.run();
-          throw new Fenced(
-              id + " is fenced: this instance (" + owner + ") holds epoch " + held + ", the slice is at epoch "
-                  + current + " taken by " + rs.getString(2) + "; its group is rolled back");
-        }
-      }
+    if (current != held) {
+      fenced = true;
+      whenFenced.run();
+      throw new Fenced(
+          id + " is fenced: this instance (" + owner + ") holds epoch " + held + ", the slice is at epoch "
+              + current + " taken by " + holder + "; its group is rolled back");
     }
   }
 }
