@@ -104,6 +104,7 @@ class AnalystAccessIT {
         "SELECT * FROM pekko_projection_management",
         "SELECT * FROM readside_admin_audit",
         "SELECT * FROM readside_dead_letter",
+        "SELECT * FROM readside_horizon_page('carts-0', '0'::xid8, 0, 10)",
         "INSERT INTO read_model.cart_summary VALUES ('x', 0, 'open', 0, 0, 0, 1, now(), now(), NULL)",
         "UPDATE read_model.cart_summary SET total_cents = 0",
         "DELETE FROM read_model.cart_line",
