@@ -29,4 +29,10 @@ public interface RowMapper<T> {
     Timestamp ts = rs.getTimestamp(column);
     return ts == null ? null : ts.toInstant();
   }
+
+  /** A nullable timestamp column, by its 1-based index, as an instant. */
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    Timestamp ts = rs.getTimestamp(column);
+    return ts == null ? null : ts.toInstant();
+  }
 }

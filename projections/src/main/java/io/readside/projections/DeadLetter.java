@@ -3,9 +3,9 @@ package io.readside.projections;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.readside.events.CartEvent;
 import io.readside.platform.Json;
+import io.readside.platform.RowMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ public record DeadLetter(
     return new DeadLetter(
         rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
         rs.getString(7), Json.parse(rs.getString(8)), rs.getString(9), (Long) rs.getObject(10), Status.ofStored(rs.getString(11)),
-        rs.getInt(12), instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14)));
+        rs.getInt(12), RowMapper.instant(rs, 13), RowMapper.instant(rs, 14));
   }
 
   /** The event again, as the worker read it from the journal. */
@@ -73,9 +73,5 @@ public record DeadLetter(
     }
     CartEvent cartEvent = (CartEvent) Json.MAPPER.convertValue(json, type);
     return new SequencedEvent(offset, persistenceId, seqNr, cartEvent);
-  }
-
-  private static Instant instant(Timestamp ts) {
-    return ts == null ? null : ts.toInstant();
   }
 }

@@ -1,10 +1,10 @@
 package io.readside.projections.admin;
 
+import io.readside.platform.RowMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,17 +36,13 @@ record HorizonHold(
       if (xid == null) {
         return new HorizonHold(rs.getString(1), null, null, null, null, null, null, 0, "not held: no transaction with an id is running");
       }
-      Instant started = instant(rs.getTimestamp(6));
+      Instant started = RowMapper.instant(rs, 6);
       double held = Math.max(0, rs.getDouble(8));
       String description = String.format("held by transaction %s (pid %d%s) since %s, %.0f s", xid, rs.getInt(3),
           rs.getString(4) == null || rs.getString(4).isEmpty() ? "" : ", " + rs.getString(4),
           started == null ? "?" : TIME.format(started), held);
       return new HorizonHold(rs.getString(1), xid, rs.getInt(3), rs.getString(4), rs.getString(5), started,
-          instant(rs.getTimestamp(7)), held, description);
+          RowMapper.instant(rs, 7), held, description);
     }
-  }
-
-  private static Instant instant(Timestamp ts) {
-    return ts == null ? null : ts.toInstant();
   }
 }

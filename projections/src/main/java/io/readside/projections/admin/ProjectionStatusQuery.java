@@ -1,10 +1,10 @@
 package io.readside.projections.admin;
 
+import io.readside.platform.RowMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,9 +109,9 @@ final class ProjectionStatusQuery {
                   rs.getBoolean(6),
                   rs.getBoolean(18),
                   rs.getString(10),
-                  instant(rs.getTimestamp(11)),
+                  RowMapper.instant(rs, 11),
                   rs.getString(12),
-                  instant(rs.getTimestamp(13)),
+                  RowMapper.instant(rs, 13),
                   lastUpdated == null ? null : Instant.ofEpochMilli(lastUpdated),
                   progress(rs, offset, rs.getString(19) != null)));
         }
@@ -201,16 +201,12 @@ final class ProjectionStatusQuery {
     if (target == null || target == 0 || (horizon ? done >= total : offset != null && offset >= target)) {
       return null;
     }
-    Instant started = instant(rs.getTimestamp(14));
+    Instant started = RowMapper.instant(rs, 14);
     Double eta = null;
     if (done > 0 && started != null) {
       double elapsed = Duration.between(started, Instant.now()).toMillis() / 1000.0;
       eta = elapsed / done * (total - done);
     }
     return new RebuildProgress(done, total, started, eta);
-  }
-
-  private static Instant instant(Timestamp ts) {
-    return ts == null ? null : ts.toInstant();
   }
 }

@@ -1,10 +1,10 @@
 package io.readside.projections.admin;
 
+import io.readside.platform.RowMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -120,15 +120,12 @@ final class ShadowRebuildProgress {
           eta = Math.round(Math.max(0, toReplay - replayed) / (replayed / seconds));
         }
         return Optional.of(new Report(
-            projection, state, stalled, rs.getString(2), started, updated, instant(rs.getTimestamp(5)), replayed, toReplay, rate, eta,
+            projection, state, stalled, rs.getString(2), started, updated, RowMapper.instant(rs, 5), replayed, toReplay, rate, eta,
             nullableLong(rs, 8), nullableLong(rs, 9), nullableLong(rs, 10), rs.getString(11)));
       }
     }
   }
 
-  private static Instant instant(Timestamp t) {
-    return t == null ? null : t.toInstant();
-  }
 
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {
     long v = rs.getLong(column);
