@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class UnstableFailoverProcessIT {
   private static final long STALL_FROM_MS = 3_000;
   private static final long STALL_MS = 5_000;
+
   @Test
   void aNodeThatStallsDuringAFailoverIsNotDownedWithTheDeadOne() throws Exception {
     try (ProcessCluster cluster = ProcessCluster.start(UnstableFailoverProcessIT.class, 3)) {

@@ -86,13 +86,6 @@ public final class SliceFence {
     }
   }
 
-  /*
-   * Inside a group transaction, its first statement ({@link DeadLetters#fencedInGroup}, together
-   * with the group's dead letters) locks the epoch row FOR SHARE until commit, so a new taker
-   * waits for this group, and {@link #verify} fails the group when another instance or an
-   * operation has moved the epoch on.
-   */
-
   /** Binds the slice's epoch row key (projection_name, projection_key) at {@code index} and the next. */
   void bindEpochRow(PreparedStatement ps, int index) throws SQLException {
     ps.setString(index, id.name());
@@ -100,22 +93,25 @@ public final class SliceFence {
   }
 
   /**
-   * Fails (and marks this instance fenced) unless the locked epoch row says this instance still
-   * holds the slice: {@code found} false when there was no row at all.
+   * Inside a group transaction, on the epoch row its first statement locked FOR SHARE until
+   * commit ({@link DeadLetters#fencedInGroup}, so a new taker waits for this group): fails the
+   * group, and marks this instance fenced, when another instance or an operation has moved the
+   * epoch on. {@code found} is false when there was no row at all.
    */
   void verify(boolean found, long current, String holder) {
     if (!found) {
-      fenced = true;
-      whenFenced.run();
-      throw new Fenced(id + ": no epoch taken; this instance may not commit");
+      throw fence(id + ": no epoch taken; this instance may not commit");
     }
     long held = epoch.get();
     if (current != held) {
-      fenced = true;
-      whenFenced.run();
-      throw new Fenced(
-          id + " is fenced: this instance (" + owner + ") holds epoch " + held + ", the slice is at epoch "
-              + current + " taken by " + holder + "; its group is rolled back");
+      throw fence(id + " is fenced: this instance (" + owner + ") holds epoch " + held + ", the slice is at epoch "
+          + current + " taken by " + holder + "; its group is rolled back");
     }
+  }
+
+  private Fenced fence(String message) {
+    fenced = true;
+    whenFenced.run();
+    return new Fenced(message);
   }
 }
