@@ -83,7 +83,11 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--lag-sample-every", defaultValue = "20", description = "Measure the lag of every n-th add (default: ${DEFAULT-VALUE}).")
   int lagSampleEvery;
 
-  @Option(names = "--lag-warm-up-seconds", defaultValue = "10", description = "Unmeasured load on each lag configuration before its measured one (default: ${DEFAULT-VALUE}).")
+  // 40, not 10: with 10, the JIT compilers of the four JVMs still took 70-85 % of a core in the
+  // first 12 s of the measured load (perf, all CPUs, 4 s bins; docs/BENCHMARKS.md, 2026-12-01),
+  // so the lag measured the nodes' warm-up; after ~30 s of load they take 10-20 %.
+  @Option(names = "--lag-warm-up-seconds", defaultValue = "40", description = "Unmeasured load on each lag configuration"
+      + " before its measured one, until the nodes' JIT compilation has settled (default: ${DEFAULT-VALUE}).")
   int lagWarmUpSeconds;
 
   @Option(names = "--idle-seconds", defaultValue = "30", description = "Window of the idle-load measurement (default: ${DEFAULT-VALUE}).")

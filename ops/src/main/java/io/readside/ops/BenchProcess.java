@@ -109,9 +109,24 @@ final class BenchProcess implements AutoCloseable {
   private void awaitListening(Duration timeout) throws InterruptedException {
     try {
       listening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
       close();
       throw new IllegalStateException(name + " did not start within " + timeout.toSeconds() + " s; see " + log, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // Its output ended: it exited (a bad JVM option, a port taken, no database). Say so at once,
+      // with its last words, rather than as a timeout.
+      close();
+      throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it listened: "
+          + lastLines(log, 5) + " (whole log: " + log + ")", e);
+    }
+  }
+
+  private static String lastLines(Path file, int n) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    } catch (IOException e) {
+      return "(its log could not be read: " + e.getMessage() + ")";
     }
   }
 
