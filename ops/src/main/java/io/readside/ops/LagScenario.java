@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.readside.platform.DatabaseSettings;
 import io.readside.platform.Json;
 import io.readside.projections.admin.AdminToken;
+import io.readside.writeside.ShoppingCart;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -84,13 +85,13 @@ final class LagScenario {
 
   /** What one paced load run counted; lags in ms, unsorted. */
   private record Driven(long sent, long sampled, long acknowledged, long failed, long notVisible, List<Double> lagsMs,
-      double seconds) {}
+      List<LagStages.Sample> samples, double seconds) {}
 
   /** What one configuration measured; the counts let a smoke test check that everything added up. */
   record Result(
       Setup setup, long sent, long acknowledged, long failed, long journalRows, double seconds,
       long sampled, List<Double> lagsMs, long notVisible, double loadTransactionsPerSecond, double cpuPercent,
-      double idleTransactionsPerSecond) {
+      double idleTransactionsPerSecond, LagStages.Breakdown stages) {
     double pct(double p) {
       return lagsMs.isEmpty() ? Double.NaN : lagsMs.get(Math.min(lagsMs.size() - 1, (int) Math.floor(p * lagsMs.size())));
     }
@@ -229,11 +230,12 @@ final class LagScenario {
           setup.name, d.sent(), d.seconds(), d.acknowledged(), d.failed(), load.idle().toSeconds());
       out.flush();
       BenchCommand.awaitCaughtUp(db, Duration.ofMinutes(30));
+      LagStages.Breakdown stages = LagStages.measure(db, d.samples());
       double idle = load.idle().isZero() ? Double.NaN : idleTransactionsPerSecond(db, load.idle());
       List<Double> sorted = new ArrayList<>(d.lagsMs());
       Collections.sort(sorted);
       return new Result(setup, d.sent(), d.acknowledged(), d.failed(), journalRows, d.seconds(), d.sampled(), sorted,
-          d.notVisible(), loadTransactions, cpuPercent, idle);
+          d.notVisible(), loadTransactions, cpuPercent, idle, stages);
     }
   }
 
@@ -250,6 +252,7 @@ final class LagScenario {
     AtomicLong failed = new AtomicLong();
     AtomicLong notVisible = new AtomicLong();
     ConcurrentLinkedQueue<Double> lags = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<LagStages.Sample> samples = new ConcurrentLinkedQueue<>();
     List<CompletableFuture<?>> pending = new ArrayList<>();
     Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     long sampled = 0;
@@ -260,17 +263,19 @@ final class LagScenario {
         LockSupport.parkNanos(due - now); // pacing the load, not waiting for a result
       }
       String cart = prefix + (i % carts);
+      String item = "i" + (i / carts);
       boolean sample = i % sampleEvery == 0;
       sampled += sample ? 1 : 0;
       inFlight.acquire();
       HttpRequest add = HttpRequest.newBuilder(URI.create(write + "/carts/" + cart + "/items"))
           .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"itemId\":\"i" + (i / carts) + "\",\"quantity\":1,\"unitPriceCents\":1}"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"itemId\":\"" + item + "\",\"quantity\":1,\"unitPriceCents\":1}"))
           .build();
       pending.add(client.sendAsync(add, HttpResponse.BodyHandlers.ofString())
           .whenComplete((r, e) -> inFlight.release())
           .thenCompose(r -> {
             long acked = System.nanoTime();
+            java.time.Instant ackedAt = java.time.Instant.now();
             if (r.statusCode() != 200) {
               failed.incrementAndGet();
               notVisible.addAndGet(sample ? 1 : 0);
@@ -285,7 +290,10 @@ final class LagScenario {
                 .timeout(Duration.ofSeconds(30)).build();
             return client.sendAsync(visible, HttpResponse.BodyHandlers.discarding()).handle((v, e) -> {
               if (v != null && v.statusCode() == 200) {
-                lags.add((System.nanoTime() - acked) / 1e6);
+                double lag = (System.nanoTime() - acked) / 1e6;
+                lags.add(lag);
+                samples.add(new LagStages.Sample(ShoppingCart.persistenceIdOf(cart), seqNr, cart, item,
+                    ackedAt.getEpochSecond() * 1_000_000 + ackedAt.getNano() / 1_000, lag));
               } else {
                 notVisible.incrementAndGet();
               }
@@ -301,7 +309,8 @@ final class LagScenario {
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Driven(total, sampled, acknowledged.get(), failed.get(), notVisible.get(), List.copyOf(lags), seconds);
+    return new Driven(total, sampled, acknowledged.get(), failed.get(), notVisible.get(), List.copyOf(lags),
+        List.copyOf(samples), seconds);
   }
 
   private static long seqNr(String body) {
@@ -316,7 +325,7 @@ final class LagScenario {
   private static long journalRows(DatabaseSettings db, String prefix) throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM public.event_journal WHERE persistence_id LIKE ?")) {
-      ps.setString(1, "ShoppingCart|" + prefix + "%");
+      ps.setString(1, ShoppingCart.persistenceIdOf(prefix) + "%");
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

@@ -149,8 +149,17 @@ class BenchCommandIT {
       assertTrue(journal >= acked && journal <= sent, out);
       assertEquals(20, sampled, out);
       assertEquals(sampled, visible + late, out);
+      // Every visible sample is split into stages by commit timestamps, and the stages keep cause
+      // before effect: the reply after the journal's commit, the cart-summary commit after the horizon.
+      JsonNode report = new ObjectMapper().readTree(dir.resolve("lag.json").toFile());
+      for (String stage : LagStages.NAMES) {
+        assertEquals(visible, row(report, "lag", config, "stage: " + stage).get("count").asLong(), out);
+      }
+      assertTrue(value(row(report, "lag", config, "stage: journal commit -> reply"), "p50") >= 0, out);
+      assertTrue(value(row(report, "lag", config, "stage: horizon -> cart-summary commit"), "p50") > 0, out);
     }
     assertTrue(out.contains("tuned vs textbook"), out);
+    assertTrue(out.contains("tuned: where the sampled lags went (p50 / p99 ms"), out);
   }
 
   @Test

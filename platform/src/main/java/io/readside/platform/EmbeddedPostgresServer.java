@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * parallel with the node's CoordinatedShutdown, which then writes to a dead server).
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean fresh, boolean stopOnJvmExit) {
+    return start(dataDirectory, port, fresh, stopOnJvmExit, Map.of());
+  }
+
+  /** As above, with server settings of the caller's (postgresql.conf names and values) besides ours. */
+  public static EmbeddedPostgresServer start(
+      Path dataDirectory, int port, boolean fresh, boolean stopOnJvmExit, Map<String, String> serverConfig) {
     try {
       if (fresh) {
         deleteRecursively(dataDirectory);
@@ -56,6 +63,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "300")
               .setRegisterShutdownHook(stopOnJvmExit);
+      serverConfig.forEach(builder::setServerConfig);
       return new EmbeddedPostgresServer(builder.start(), dataDirectory);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDirectory, e);

@@ -52,6 +52,11 @@ public final class ShoppingCart
     this.clock = clock;
   }
 
+  /** The journal's persistence_id of a cart's events ("ShoppingCart|" + id). */
+  public static String persistenceIdOf(String cartId) {
+    return PersistenceId.of(ENTITY_KEY.name(), cartId).id();
+  }
+
   public static Behavior<CartCommand> create(String cartId, int slices) {
     return create(cartId, slices, Clock.systemUTC());
   }
