@@ -102,6 +102,24 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops the database, ending whatever is connected to it (autovacuum included): a benchmark's
+   * finished scenario must not keep the server busy during the next one.
+   */
+  public void dropDatabase(String name) {
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("not a plain database name: " + name);
+    }
+    DatabaseSettings admin = settings("postgres");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin.url(), admin.user(), admin.password());
+        java.sql.Statement drop = c.createStatement()) {
+      // A name cannot be a bind parameter; it is checked against a plain pattern above.
+      drop.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not drop database " + name + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     try {
