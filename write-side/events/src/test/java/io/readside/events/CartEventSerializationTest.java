@@ -2,6 +2,7 @@ package io.readside.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -68,6 +69,26 @@ class CartEventSerializationTest {
       String manifest = Serializers.manifestFor(serializer, event);
       Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
       assertEquals(event, back);
+    }
+  }
+
+  /** As the deployables configure it (ops application.conf): the events' instants read by IsoInstantModule. */
+  @Test
+  void everyEventRoundTripsWithTheInstantModuleRegistered() throws Exception {
+    ActorTestKit withModule = ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString(
+        "pekko.serialization.jackson.jackson-modules += \"io.readside.events.IsoInstantModule\"")
+        .withFallback(com.typesafe.config.ConfigFactory.load()).resolve());
+    try {
+      ObjectMapper cbor = JacksonObjectMapperProvider.get(withModule.system()).getOrCreate("jackson-cbor", Optional.empty());
+      assertTrue(cbor.getRegisteredModuleIds().contains("readside-iso-instant"), cbor.getRegisteredModuleIds().toString());
+      Serialization serialization = SerializationExtension.get(withModule.system());
+      for (CartEvent event : SAMPLES) {
+        var serializer = serialization.findSerializerFor(event);
+        byte[] bytes = serialization.serialize(event).get();
+        assertEquals(event, serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, event)).get());
+      }
+    } finally {
+      withModule.shutdownTestKit();
     }
   }
 
