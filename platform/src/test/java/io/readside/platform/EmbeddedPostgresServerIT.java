@@ -46,15 +46,6 @@ class EmbeddedPostgresServerIT {
     }
   }
 
-  private static String queryString(DatabaseSettings db, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
   private static void execute(DatabaseSettings db, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         Statement s = c.createStatement()) {
@@ -63,11 +54,15 @@ class EmbeddedPostgresServerIT {
   }
 
   private static int queryInt(DatabaseSettings db, String sql) throws Exception {
+    return Integer.parseInt(queryString(db, sql));
+  }
+
+  private static String queryString(DatabaseSettings db, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      return rs.getInt(1);
+      return rs.getString(1);
     }
   }
 }
