@@ -302,8 +302,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         List<Double> lags = lag(writer, source);
         Collections.sort(lags);
         rows.add(new BenchRow("catch-up", source, "end-to-end lag (reply -> read API), ms", lags.size(),
-            String.format("p50 %.0f  p95 %.0f  max %.0f", pct(lags, 0.50), pct(lags, 0.95), lags.getLast()), "",
-            List.of(new BenchRow.Value("p50", pct(lags, 0.50), "ms"), new BenchRow.Value("p95", pct(lags, 0.95), "ms"),
+            String.format("p50 %.0f  p95 %.0f  max %.0f", Percentile.of(lags, 0.50), Percentile.of(lags, 0.95), lags.getLast()), "",
+            List.of(new BenchRow.Value("p50", Percentile.of(lags, 0.50), "ms"), new BenchRow.Value("p95", Percentile.of(lags, 0.95), "ms"),
                 new BenchRow.Value("max", lags.getLast(), "ms"))));
       }
     }
@@ -418,9 +418,5 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       lags.add((System.nanoTime() - acked) / 1e6);
     }
     return lags;
-  }
-
-  private static double pct(List<Double> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
   }
 }

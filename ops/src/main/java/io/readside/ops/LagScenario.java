@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -93,7 +94,7 @@ final class LagScenario {
       long sampled, List<Double> lagsMs, long notVisible, double loadTransactionsPerSecond, double cpuPercent,
       double idleTransactionsPerSecond, LagStages.Breakdown stages) {
     double pct(double p) {
-      return lagsMs.isEmpty() ? Double.NaN : lagsMs.get(Math.min(lagsMs.size() - 1, (int) Math.floor(p * lagsMs.size())));
+      return Percentile.of(lagsMs, p);
     }
 
     double max() {
@@ -275,7 +276,7 @@ final class LagScenario {
           .whenComplete((r, e) -> inFlight.release())
           .thenCompose(r -> {
             long acked = System.nanoTime();
-            java.time.Instant ackedAt = java.time.Instant.now();
+            Instant ackedAt = Instant.now();
             if (r.statusCode() != 200) {
               failed.incrementAndGet();
               notVisible.addAndGet(sample ? 1 : 0);

@@ -102,7 +102,7 @@ final class LagStages {
       for (int i = 0; i < NAMES.size(); i++) {
         List<Double> v = values.get(i);
         Collections.sort(v);
-        stages.add(new Stage(NAMES.get(i), v.size(), pct(v, 0.50), pct(v, 0.99)));
+        stages.add(new Stage(NAMES.get(i), v.size(), Percentile.of(v, 0.50), Percentile.of(v, 0.99)));
       }
       long missing = samples.size() - values.getFirst().size();
       return new Breakdown(stages, missing == 0 ? Optional.empty()
@@ -119,9 +119,5 @@ final class LagStages {
       rs.next();
       return rs.getString(1).equals("on");
     }
-  }
-
-  private static double pct(List<Double> sorted, double p) {
-    return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
   }
 }
