@@ -82,9 +82,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** Creates the database if this server does not have it yet. */
   public void ensureDatabase(String name) {
-    if (!name.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("not a plain database name: " + name);
-    }
+    requirePlainName(name);
     DatabaseSettings admin = settings("postgres");
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin.url(), admin.user(), admin.password());
         java.sql.PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
@@ -107,9 +105,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * finished scenario must not keep the server busy during the next one.
    */
   public void dropDatabase(String name) {
-    if (!name.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("not a plain database name: " + name);
-    }
+    requirePlainName(name);
     DatabaseSettings admin = settings("postgres");
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin.url(), admin.user(), admin.password());
         java.sql.Statement drop = c.createStatement()) {
@@ -117,6 +113,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       drop.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("could not drop database " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A database name cannot be a bind parameter: CREATE and DROP take only plain names. */
+  private static void requirePlainName(String name) {
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("not a plain database name: " + name);
     }
   }
 

@@ -126,7 +126,6 @@ final class ShadowRebuildProgress {
     }
   }
 
-
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {
     long v = rs.getLong(column);
     return rs.wasNull() ? null : v;
